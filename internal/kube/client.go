@@ -1,0 +1,101 @@
+package kube
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// FieldManager is the server-side apply field manager of every object the
+// provider writes.
+const FieldManager = "terraform-provider-keda"
+
+// ErrConfigUnknown is returned when a client is needed before Terraform
+// knows the provider configuration, e.g. when the cluster is created in the
+// same apply and an existing object must be refreshed.
+var ErrConfigUnknown = errors.New("the provider configuration depends on values that are not known yet " +
+	"(for example a cluster created in the same apply); the Kubernetes API cannot be reached until they are")
+
+// Client builds its clients once, on first use, so that configuring the
+// provider and planning new objects never touch the network.
+type Client struct {
+	config  Config
+	unknown bool
+
+	once sync.Once
+	err  error
+	rest *rest.Config
+	keda kedaclient.Interface
+	core kubernetes.Interface
+}
+
+// NewClient returns a client for cfg. When unknown is true the configuration
+// is incomplete and every API call fails with ErrConfigUnknown.
+func NewClient(cfg Config, unknown bool) *Client {
+	return &Client{config: cfg, unknown: unknown}
+}
+
+// NewClientFromREST wraps an existing REST configuration (tests, tools).
+func NewClientFromREST(cfg *rest.Config) *Client {
+	c := &Client{}
+	c.once.Do(func() { c.err = c.build(rest.CopyConfig(cfg)) })
+	return c
+}
+
+func (c *Client) init() error {
+	c.once.Do(func() {
+		if c.unknown {
+			c.err = ErrConfigUnknown
+			return
+		}
+		rc, err := c.config.RESTConfig()
+		if err != nil {
+			c.err = err
+			return
+		}
+		c.err = c.build(rc)
+	})
+	return c.err
+}
+
+func (c *Client) build(rc *rest.Config) error {
+	rc.WrapTransport = wrapLogging(rc.WrapTransport)
+	kc, err := kedaclient.NewForConfig(rc)
+	if err != nil {
+		return fmt.Errorf("building the KEDA client: %w", err)
+	}
+	cc, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return fmt.Errorf("building the Kubernetes client: %w", err)
+	}
+	c.rest, c.keda, c.core = rc, kc, cc
+	return nil
+}
+
+// KEDA returns the typed KEDA clientset.
+func (c *Client) KEDA() (kedaclient.Interface, error) {
+	if err := c.init(); err != nil {
+		return nil, err
+	}
+	return c.keda, nil
+}
+
+// Core returns the typed Kubernetes clientset.
+func (c *Client) Core() (kubernetes.Interface, error) {
+	if err := c.init(); err != nil {
+		return nil, err
+	}
+	return c.core, nil
+}
+
+// REST returns the REST configuration the clients were built from.
+func (c *Client) REST() (*rest.Config, error) {
+	if err := c.init(); err != nil {
+		return nil, err
+	}
+	return c.rest, nil
+}

@@ -1,0 +1,336 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
+)
+
+const defaultTimeout = 5 * time.Minute
+
+// authKind is what differs between the namespaced TriggerAuthentication and
+// the cluster-scoped ClusterTriggerAuthentication; M is the metadata model.
+type authKind[M any] struct {
+	typeName    string
+	kind        string
+	description string
+	namespaced  bool
+	objectMeta  func(M) metav1.ObjectMeta
+	flattenMeta func(metav1.ObjectMeta, *M) M
+	// importID parses an import ID into namespace and name.
+	importID func(string) (namespace, name string, err error)
+	id       func(namespace, name string) string
+	apply    func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error)
+	get      func(ctx context.Context, c *kube.Client, namespace, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error)
+	delete   func(ctx context.Context, c *kube.Client, namespace, name string) error
+}
+
+type triggerAuthModel[M any] struct {
+	ID       types.String `tfsdk:"id"`
+	Metadata *M           `tfsdk:"metadata"`
+	keda.TriggerAuthSpecModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+type triggerAuthResource[M any] struct {
+	kind   authKind[M]
+	client *kube.Client
+}
+
+var (
+	_ resource.ResourceWithImportState = (*triggerAuthResource[keda.MetadataModel])(nil)
+	_ resource.ResourceWithModifyPlan  = (*triggerAuthResource[keda.MetadataModel])(nil)
+)
+
+// NewTriggerAuthenticationResource is keda_trigger_authentication.
+func NewTriggerAuthenticationResource() resource.Resource {
+	return &triggerAuthResource[keda.MetadataModel]{kind: authKind[keda.MetadataModel]{
+		typeName: "trigger_authentication",
+		kind:     "TriggerAuthentication",
+		description: "A KEDA `TriggerAuthentication`: where the triggers of ScaledObjects and ScaledJobs in its " +
+			"namespace get their credentials (Secrets, ConfigMaps, environment variables, cloud identities, " +
+			"secret stores). Triggers refer to it with `authentication_ref { name = ... }`.",
+		namespaced: true,
+		objectMeta: keda.MetadataModel.ObjectMeta,
+		flattenMeta: func(om metav1.ObjectMeta, prior *keda.MetadataModel) keda.MetadataModel {
+			return keda.FlattenMetadata(om, prior, kube.FieldManager)
+		},
+		importID: parseNamespacedID,
+		id:       func(ns, name string) string { return ns + "/" + name },
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error) {
+			api, err := c.TriggerAuthentications(meta.Namespace)
+			if err != nil {
+				return metav1.ObjectMeta{}, err
+			}
+			out, err := api.Apply(ctx, meta.Name, &v1alpha1.TriggerAuthentication{
+				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "TriggerAuthentication"},
+				ObjectMeta: meta,
+				Spec:       spec,
+			})
+			if err != nil {
+				return metav1.ObjectMeta{}, err
+			}
+			return out.ObjectMeta, nil
+		},
+		get: func(ctx context.Context, c *kube.Client, ns, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error) {
+			api, err := c.TriggerAuthentications(ns)
+			if err != nil {
+				return metav1.ObjectMeta{}, v1alpha1.TriggerAuthenticationSpec{}, err
+			}
+			out, err := api.Get(ctx, name)
+			if err != nil {
+				return metav1.ObjectMeta{}, v1alpha1.TriggerAuthenticationSpec{}, err
+			}
+			return out.ObjectMeta, out.Spec, nil
+		},
+		delete: func(ctx context.Context, c *kube.Client, ns, name string) error {
+			api, err := c.TriggerAuthentications(ns)
+			if err != nil {
+				return err
+			}
+			return api.Delete(ctx, name)
+		},
+	}}
+}
+
+// NewClusterTriggerAuthenticationResource is keda_cluster_trigger_authentication.
+func NewClusterTriggerAuthenticationResource() resource.Resource {
+	return &triggerAuthResource[keda.ClusterMetadataModel]{kind: authKind[keda.ClusterMetadataModel]{
+		typeName: "cluster_trigger_authentication",
+		kind:     "ClusterTriggerAuthentication",
+		description: "A KEDA `ClusterTriggerAuthentication`: a cluster-wide TriggerAuthentication that triggers in " +
+			"any namespace use with `authentication_ref { kind = \"ClusterTriggerAuthentication\" }`. Secrets and " +
+			"ConfigMaps it names are read from KEDA's own namespace.",
+		objectMeta: keda.ClusterMetadataModel.ObjectMeta,
+		flattenMeta: func(om metav1.ObjectMeta, prior *keda.ClusterMetadataModel) keda.ClusterMetadataModel {
+			return keda.FlattenClusterMetadata(om, prior, kube.FieldManager)
+		},
+		importID: func(id string) (string, string, error) {
+			if id == "" || strings.Contains(id, "/") {
+				return "", "", fmt.Errorf("expected the object's name, got %q", id)
+			}
+			return "", id, nil
+		},
+		id: func(_, name string) string { return name },
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error) {
+			api, err := c.ClusterTriggerAuthentications()
+			if err != nil {
+				return metav1.ObjectMeta{}, err
+			}
+			out, err := api.Apply(ctx, meta.Name, &v1alpha1.ClusterTriggerAuthentication{
+				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ClusterTriggerAuthentication"},
+				ObjectMeta: meta,
+				Spec:       spec,
+			})
+			if err != nil {
+				return metav1.ObjectMeta{}, err
+			}
+			return out.ObjectMeta, nil
+		},
+		get: func(ctx context.Context, c *kube.Client, _, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error) {
+			api, err := c.ClusterTriggerAuthentications()
+			if err != nil {
+				return metav1.ObjectMeta{}, v1alpha1.TriggerAuthenticationSpec{}, err
+			}
+			out, err := api.Get(ctx, name)
+			if err != nil {
+				return metav1.ObjectMeta{}, v1alpha1.TriggerAuthenticationSpec{}, err
+			}
+			return out.ObjectMeta, out.Spec, nil
+		},
+		delete: func(ctx context.Context, c *kube.Client, _, name string) error {
+			api, err := c.ClusterTriggerAuthentications()
+			if err != nil {
+				return err
+			}
+			return api.Delete(ctx, name)
+		},
+	}}
+}
+
+func parseNamespacedID(id string) (string, string, error) {
+	ns, name, ok := strings.Cut(id, "/")
+	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("expected namespace/name, got %q", id)
+	}
+	return ns, name, nil
+}
+
+func (r *triggerAuthResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeName
+}
+
+func (r *triggerAuthResource[M]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	idDescription := "`namespace/name` of the object."
+	if !r.kind.namespaced {
+		idDescription = "The object's name."
+	}
+	attrs := keda.TriggerAuthSpecAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: idDescription,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	blocks := keda.TriggerAuthSpecBlocks()
+	blocks["metadata"] = keda.MetadataBlock(r.kind.kind, r.kind.namespaced)
+	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: r.kind.description,
+		Attributes:          attrs,
+		Blocks:              blocks,
+	}
+}
+
+func (r *triggerAuthResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan runs KEDA's own admission checks on the object the plan would
+// write. It runs after the attribute validators have passed, so a mistake
+// they catch is not reported twice.
+func (r *triggerAuthResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var m triggerAuthModel[M]
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(keda.ValidateTriggerAuthSpec(m.Expand())...)
+}
+
+func (r *triggerAuthResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan triggerAuthModel[M]
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *triggerAuthResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan triggerAuthModel[M]
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply writes the planned object; the state is the plan plus what the
+// server assigned, so that nothing the server adds shows as a change.
+func (r *triggerAuthResource[M]) apply(ctx context.Context, plan *triggerAuthModel[M]) diag.Diagnostics {
+	var diags diag.Diagnostics
+	meta := r.kind.objectMeta(*plan.Metadata)
+	out, err := r.kind.apply(ctx, r.client, meta, plan.Expand())
+	if err != nil {
+		diags.Append(apiError("Failed to apply "+r.kind.kind, err))
+		return diags
+	}
+	flat := r.kind.flattenMeta(out, plan.Metadata)
+	r.setUID(plan, flat)
+	plan.ID = types.StringValue(r.kind.id(out.Namespace, out.Name))
+	return diags
+}
+
+// setUID copies the server-assigned uid into the planned metadata.
+func (r *triggerAuthResource[M]) setUID(plan *triggerAuthModel[M], flat M) {
+	switch p := any(plan.Metadata).(type) {
+	case *keda.MetadataModel:
+		p.UID = any(flat).(keda.MetadataModel).UID
+	case *keda.ClusterMetadataModel:
+		p.UID = any(flat).(keda.ClusterMetadataModel).UID
+	}
+}
+
+func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state triggerAuthModel[M]
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	ns, name, err := r.kind.importID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	meta, spec, err := r.kind.get(ctx, r.client, ns, name)
+	if kube.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to read "+r.kind.kind, err))
+		return
+	}
+	// A nil prior metadata means the object is being imported.
+	flat := r.kind.flattenMeta(meta, state.Metadata)
+	state.Metadata = &flat
+	state.TriggerAuthSpecModel = keda.FlattenTriggerAuthSpec(spec)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *triggerAuthResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state triggerAuthModel[M]
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, name, err := r.kind.importID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	if err := r.kind.delete(ctx, r.client, ns, name); err != nil {
+		resp.Diagnostics.Append(apiError("Failed to delete "+r.kind.kind, err))
+	}
+}
+
+func (r *triggerAuthResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if _, _, err := r.kind.importID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
