@@ -127,8 +127,9 @@ func (e *MissingKindError) Error() string {
 func (e *MissingKindError) Unwrap() error { return e.Err }
 
 // IsMissingKind reports whether err is the API server's 404 for an unknown
-// resource type rather than for a missing object: only the latter names the
-// object in its details.
+// resource type rather than for a missing object. A missing object comes
+// back as a Status naming it; an unknown path comes back as a plain
+// "404 page not found", which client-go reports as an unexpected response.
 func IsMissingKind(err error) bool {
 	var mk *MissingKindError
 	if errors.As(err, &mk) {
@@ -139,7 +140,15 @@ func IsMissingKind(err error) bool {
 		return false
 	}
 	d := status.Status().Details
-	return d == nil || d.Name == ""
+	if d == nil {
+		return true
+	}
+	for _, c := range d.Causes {
+		if c.Type == metav1.CauseTypeUnexpectedServerResponse {
+			return true
+		}
+	}
+	return false
 }
 
 // IsNotFound reports whether the object does not exist.

@@ -1,0 +1,56 @@
+package keda
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestFlattenMetadataKeepsOnlyManagedKeys(t *testing.T) {
+	const manager = "terraform-provider-keda"
+	owned := []metav1.ManagedFieldsEntry{{
+		Manager:   manager,
+		Operation: metav1.ManagedFieldsOperationApply,
+		FieldsV1:  &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:labels":{"f:team":{}},"f:annotations":{"f:note":{}}},"f:spec":{}}`)},
+	}, {
+		Manager:   "kubectl",
+		Operation: metav1.ManagedFieldsOperationUpdate,
+		FieldsV1:  &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:labels":{"f:other":{}}}}`)},
+	}}
+	om := metav1.ObjectMeta{
+		Name: "so", Namespace: "ml", UID: "uid-1",
+		Labels:        map[string]string{"team": "ml", "other": "x", "scaledobject.keda.sh/name": "so", "listed": "y"},
+		Annotations:   map[string]string{"note": "n", "kubectl.kubernetes.io/last-applied-configuration": "{}"},
+		ManagedFields: owned,
+	}
+	cases := map[string]struct {
+		prior *MetadataModel
+		want  MetadataModel
+	}{
+		"refresh: keys in state or owned by us": {
+			prior: &MetadataModel{Labels: mapValue(map[string]string{"listed": "old"}), Annotations: types.MapNull(types.StringType)},
+			want: MetadataModel{
+				Name: s("so"), Namespace: s("ml"), UID: s("uid-1"),
+				Labels:      mapValue(map[string]string{"team": "ml", "listed": "y"}),
+				Annotations: mapValue(map[string]string{"note": "n"}),
+			},
+		},
+		"import: everything but controller-owned keys": {
+			want: MetadataModel{
+				Name: s("so"), Namespace: s("ml"), UID: s("uid-1"),
+				Labels:      mapValue(map[string]string{"team": "ml", "other": "x", "listed": "y"}),
+				Annotations: mapValue(map[string]string{"note": "n"}),
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := FlattenMetadata(om, tc.prior, manager)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
