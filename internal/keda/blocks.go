@@ -1,6 +1,8 @@
 package keda
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -46,3 +48,5 @@ func optionalBlock(b schema.SingleNestedBlock, requiredBlocks ...string) schema.
 }
 
 const requiredInBlock = "Required in this block. "
+
+func objectRequired() validator.Object { return objectvalidator.IsRequired() }

@@ -140,6 +140,10 @@ var systemKeyPrefixes = []string{
 	"app.kubernetes.io/managed-by",
 }
 
+// pauseAnnotationPrefix starts the annotations that the paused* attributes
+// stand for, so they never show in metadata.annotations too.
+const pauseAnnotationPrefix = "autoscaling.keda.sh/paused"
+
 func isSystemKey(k string) bool {
 	for _, p := range systemKeyPrefixes {
 		if strings.HasPrefix(k, p) {
@@ -158,6 +162,9 @@ func keepManaged(actual map[string]string, prior types.Map, owned map[string]boo
 		}
 	}
 	for k, v := range actual {
+		if strings.HasPrefix(k, pauseAnnotationPrefix) {
+			continue
+		}
 		if priorKeys[k] || owned[k] || (importing && !isSystemKey(k)) {
 			keep[k] = types.StringValue(v)
 		}

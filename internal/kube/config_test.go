@@ -196,8 +196,8 @@ func TestRESTConfig(t *testing.T) {
 			},
 		},
 		{
-			name: "KUBE_CONFIG_PATHS is a path list",
-			env:  map[string]string{"KUBE_CONFIG_PATHS": filepath.Join(dir, "missing-is-listed") + string(os.PathListSeparator) + kubeconfig},
+			name:    "KUBE_CONFIG_PATHS is a path list",
+			env:     map[string]string{"KUBE_CONFIG_PATHS": filepath.Join(dir, "missing-is-listed") + string(os.PathListSeparator) + kubeconfig},
 			wantErr: "missing-is-listed",
 		},
 		{

@@ -1,7 +1,12 @@
 package kube
 
 import (
+	"context"
+	"fmt"
+	"time"
+
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // TriggerAuthentications is the namespaced TriggerAuthentication API.
@@ -50,4 +55,44 @@ func (c *Client) ScaledJobs(namespace string) (Objects[*v1alpha1.ScaledJob], err
 		Kind: "ScaledJob", FieldManager: FieldManager,
 		client: kc.KedaV1alpha1().ScaledJobs(namespace), namespace: namespace,
 	}, nil
+}
+
+// ConditionError is KEDA reporting a condition as False.
+type ConditionError struct {
+	Object    string
+	Condition string
+	Reason    string
+	Message   string
+}
+
+func (e *ConditionError) Error() string {
+	return fmt.Sprintf("KEDA reports %s %s=False (%s): %s", e.Object, e.Condition, e.Reason, e.Message)
+}
+
+// WaitScaledObjectReady polls until KEDA reports the ScaledObject Ready, and
+// fails with KEDA's own message when it reports it not ready.
+func (c *Client) WaitScaledObjectReady(ctx context.Context, namespace, name string) (*v1alpha1.ScaledObject, error) {
+	api, err := c.ScaledObjects(namespace)
+	if err != nil {
+		return nil, err
+	}
+	delay := 200 * time.Millisecond
+	for {
+		so, err := api.Get(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if cond := so.Status.Conditions.GetReadyCondition(); cond.Status == metav1.ConditionTrue {
+			return so, nil
+		} else if cond.Status == metav1.ConditionFalse {
+			return so, &ConditionError{Object: api.Ref(name), Condition: "Ready", Reason: cond.Reason, Message: cond.Message}
+		}
+		select {
+		case <-ctx.Done():
+			return so, fmt.Errorf("waiting for KEDA to report %s Ready: %w (is KEDA's operator running? "+
+				"set wait_for_ready = false to not wait)", api.Ref(name), ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
 }

@@ -224,6 +224,7 @@ func (p *kedaProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewTriggerAuthenticationResource,
 		NewClusterTriggerAuthenticationResource,
+		NewScaledObjectResource,
 	}
 }
 

@@ -54,3 +54,41 @@ func isEmpty(v attr.Value) bool {
 	}
 	return false
 }
+
+type exactlyOneChildValidator struct {
+	names []string
+}
+
+// ExactlyOneChild requires exactly one of the named attributes of an
+// optional block when the block is present.
+func ExactlyOneChild(names ...string) validator.Object {
+	return exactlyOneChildValidator{names: names}
+}
+
+func (v exactlyOneChildValidator) Description(_ context.Context) string {
+	return "when present, must set exactly one of " + strings.Join(v.names, ", ")
+}
+
+func (v exactlyOneChildValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v exactlyOneChildValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	set := 0
+	for _, name := range v.names {
+		a := req.ConfigValue.Attributes()[name]
+		if a != nil && a.IsUnknown() {
+			return
+		}
+		if !isEmpty(a) {
+			set++
+		}
+	}
+	if set != 1 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Combination",
+			fmt.Sprintf("Attribute %s: set exactly one of %s.", req.Path, strings.Join(v.names, ", ")))
+	}
+}

@@ -1,0 +1,105 @@
+package keda
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/kedaml/terraform-provider-keda/internal/validators"
+)
+
+// ResourceModel is the `cpu` and `memory` trigger block.
+type ResourceModel struct {
+	Utilization   types.Int64  `tfsdk:"utilization"`
+	AverageValue  types.String `tfsdk:"average_value"`
+	ContainerName types.String `tfsdk:"container_name"`
+}
+
+func resourceBlock(name string) schema.SingleNestedBlock {
+	unit := "`500m` (half a core)"
+	if name == "memory" {
+		unit = "`512Mi`"
+	}
+	return optionalBlock(schema.SingleNestedBlock{
+		MarkdownDescription: fmt.Sprintf("Scale on the pods' %s, like a plain HPA. Exactly one of `utilization` and "+
+			"`average_value`; KEDA's trigger-level `metricType` is written, never the removed `metadata.type`. "+
+			"A ScaledObject whose only triggers are cpu/memory cannot scale to zero (`min_replica_count` >= 1). "+
+			"The target's containers need %s requests.", name, name),
+		Attributes: map[string]schema.Attribute{
+			"utilization": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Target average utilization, in percent of the containers' requests.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"average_value": optionalString("Target average usage per pod, a Kubernetes quantity such as "+unit+".",
+				quantity()),
+			"container_name": optionalString("Only this container's usage counts."),
+		},
+		Validators: []validator.Object{validators.ExactlyOneChild("utilization", "average_value")},
+	})
+}
+
+func (r *ResourceModel) metadata() map[string]string {
+	m := map[string]string{}
+	if !r.Utilization.IsNull() && !r.Utilization.IsUnknown() {
+		m["value"] = strconv.FormatInt(r.Utilization.ValueInt64(), 10)
+	}
+	setString(m, "value", r.AverageValue)
+	setString(m, "containerName", r.ContainerName)
+	return m
+}
+
+func (r *ResourceModel) metricType() autoscalingv2.MetricTargetType {
+	if !r.AverageValue.IsNull() {
+		return autoscalingv2.AverageValueMetricType
+	}
+	return autoscalingv2.UtilizationMetricType
+}
+
+func flattenResource(m map[string]string, mt autoscalingv2.MetricTargetType) (*ResourceModel, bool) {
+	if !onlyKeys(m, "value", "containerName") {
+		return nil, false
+	}
+	r := &ResourceModel{Utilization: types.Int64Null(), AverageValue: types.StringNull(), ContainerName: fromStr(m["containerName"])}
+	switch mt {
+	case autoscalingv2.UtilizationMetricType:
+		n, err := strconv.ParseInt(m["value"], 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		r.Utilization = types.Int64Value(n)
+	case autoscalingv2.AverageValueMetricType:
+		r.AverageValue = fromStr(m["value"])
+	default:
+		return nil, false
+	}
+	return r, true
+}
+
+type quantityValidator struct{}
+
+// quantity checks a Kubernetes quantity such as 500m or 2Gi.
+func quantity() validator.String { return quantityValidator{} }
+
+func (quantityValidator) Description(_ context.Context) string {
+	return "must be a Kubernetes quantity such as 500m, 2 or 512Mi"
+}
+
+func (v quantityValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (quantityValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := resource.ParseQuantity(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid quantity",
+			fmt.Sprintf("Attribute %s value %q is not a Kubernetes quantity such as 500m, 2 or 512Mi: %v.", req.Path, req.ConfigValue.ValueString(), err))
+	}
+}

@@ -1,0 +1,300 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
+)
+
+type scaledObjectModel struct {
+	ID       types.String        `tfsdk:"id"`
+	Metadata *keda.MetadataModel `tfsdk:"metadata"`
+	keda.ScaledObjectSpecModel
+	HPAName      types.String   `tfsdk:"hpa_name"`
+	WaitForReady types.Bool     `tfsdk:"wait_for_ready"`
+	Status       types.Object   `tfsdk:"status"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+var statusAttrTypes = map[string]attr.Type{
+	"ready":            types.BoolType,
+	"ready_message":    types.StringType,
+	"active":           types.BoolType,
+	"active_message":   types.StringType,
+	"paused":           types.BoolType,
+	"fallback":         types.BoolType,
+	"fallback_message": types.StringType,
+}
+
+type scaledObjectResource struct {
+	client *kube.Client
+}
+
+var (
+	_ resource.ResourceWithImportState = (*scaledObjectResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scaledObjectResource)(nil)
+)
+
+// NewScaledObjectResource is keda_ml_scaled_object.
+func NewScaledObjectResource() resource.Resource { return &scaledObjectResource{} }
+
+func (r *scaledObjectResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ml_scaled_object"
+}
+
+func (r *scaledObjectResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := keda.ScaledObjectSpecAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Computed: true, MarkdownDescription: "`namespace/name` of the ScaledObject.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["hpa_name"] = schema.StringAttribute{
+		Computed: true, MarkdownDescription: "Name of the HorizontalPodAutoscaler KEDA creates and manages for this ScaledObject.",
+	}
+	attrs["wait_for_ready"] = schema.BoolAttribute{
+		Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		MarkdownDescription: "After create and update, wait (up to the `create`/`update` timeout) until KEDA's operator " +
+			"reports the ScaledObject Ready, and fail with KEDA's own message when it reports it not Ready. Needs KEDA running. Default: `false`.",
+	}
+	attrs["status"] = schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "KEDA's view of the ScaledObject, as of the last refresh.",
+		Attributes: map[string]schema.Attribute{
+			"ready":            schema.BoolAttribute{Computed: true, MarkdownDescription: "KEDA's Ready condition is True: the triggers parse and the target scales."},
+			"ready_message":    schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Ready condition: KEDA's error when not ready."},
+			"active":           schema.BoolAttribute{Computed: true, MarkdownDescription: "At least one trigger is active (above its activation threshold)."},
+			"active_message":   schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Active condition."},
+			"paused":           schema.BoolAttribute{Computed: true, MarkdownDescription: "Autoscaling is paused."},
+			"fallback":         schema.BoolAttribute{Computed: true, MarkdownDescription: "A trigger keeps failing and the fallback replicas are in force."},
+			"fallback_message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Fallback condition."},
+		},
+	}
+	blocks := keda.ScaledObjectSpecBlocks()
+	blocks["metadata"] = keda.MetadataBlock("ScaledObject", true)
+	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A KEDA `ScaledObject` for an ML inference workload: scales a Deployment, StatefulSet or any " +
+			"resource with a `/scale` subresource on typed triggers — RabbitMQ queues, CPU, memory, Prometheus queries and " +
+			"GPU load from NVIDIA DCGM — or any other KEDA scaler. KEDA's own rules are checked at plan.",
+		Attributes: attrs,
+		Blocks:     blocks,
+	}
+}
+
+func (r *scaledObjectResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fills what the provider derives (gpu queries, the HPA name) and
+// runs KEDA's checks on the object the plan would write.
+func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config scaledObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || plan.Metadata == nil {
+		return
+	}
+	ns, name := plan.Metadata.Namespace, plan.Metadata.Name
+	if !ns.IsUnknown() && !name.IsUnknown() {
+		plan.HPAName = types.StringValue(plan.ScaledObjectSpecModel.HPAName(name.ValueString()))
+	}
+	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
+	for i := range plan.Trigger {
+		g := plan.Trigger[i].GPU
+		if g == nil || i >= len(config.Trigger) || config.Trigger[i].GPU == nil || !config.Trigger[i].GPU.Query.IsNull() {
+			continue
+		}
+		if known && !g.Metric.IsUnknown() && !g.PodNamespace.IsUnknown() && !g.PodNamePrefix.IsUnknown() &&
+			!g.NamespaceLabel.IsUnknown() && !g.PodLabel.IsUnknown() {
+			g.Query = types.StringValue(g.GeneratedQuery(plan.TriggerContext(ns.ValueString())))
+		} else {
+			g.Query = types.StringUnknown()
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+
+	if req.Config.Raw.IsFullyKnown() {
+		resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, plan.Metadata.ObjectMeta())...)
+	}
+}
+
+func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scaledObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
+	if plan.ID.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *scaledObjectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan scaledObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
+	if plan.ID.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply writes the plan with server-side apply and, when asked, waits for
+// KEDA. The state is the plan plus what the server assigned. When the object
+// was written but KEDA rejects it, the state still records it (with the
+// error), so that the next plan shows the fix as an update.
+func (r *scaledObjectResource) apply(ctx context.Context, plan *scaledObjectModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	meta := plan.Metadata.ObjectMeta()
+	api, err := r.client.ScaledObjects(meta.Namespace)
+	if err != nil {
+		diags.Append(apiError("Failed to apply ScaledObject", err))
+		return diags
+	}
+	out, err := api.Apply(ctx, meta.Name, plan.Expand(meta))
+	if err != nil {
+		diags.Append(apiError("Failed to apply ScaledObject", err))
+		return diags
+	}
+	if plan.WaitForReady.ValueBool() {
+		ready, err := r.client.WaitScaledObjectReady(ctx, meta.Namespace, meta.Name)
+		if ready != nil {
+			out = ready
+		}
+		var cond *kube.ConditionError
+		if errors.As(err, &cond) {
+			diags.AddAttributeError(path.Root("trigger"), "KEDA rejected the ScaledObject", cond.Error())
+		} else if err != nil {
+			diags.Append(apiError("ScaledObject not ready", err))
+		}
+	}
+	plan.Metadata.UID = types.StringValue(string(out.UID))
+	plan.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
+	plan.Status = flattenStatus(out)
+	return diags
+}
+
+func flattenStatus(so *v1alpha1.ScaledObject) types.Object {
+	c := so.Status.Conditions
+	ready, active, fallback, paused := c.GetReadyCondition(), c.GetActiveCondition(), c.GetFallbackCondition(), c.GetPausedCondition()
+	return types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{
+		"ready":            types.BoolValue(ready.Status == metav1.ConditionTrue),
+		"ready_message":    types.StringValue(ready.Message),
+		"active":           types.BoolValue(active.Status == metav1.ConditionTrue),
+		"active_message":   types.StringValue(active.Message),
+		"paused":           types.BoolValue(paused.Status == metav1.ConditionTrue),
+		"fallback":         types.BoolValue(fallback.Status == metav1.ConditionTrue),
+		"fallback_message": types.StringValue(fallback.Message),
+	})
+}
+
+func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scaledObjectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, name, err := parseNamespacedID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	api, err := r.client.ScaledObjects(ns)
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to read ScaledObject", err))
+		return
+	}
+	so, err := api.Get(ctx, name)
+	if kube.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to read ScaledObject", err))
+		return
+	}
+	// A nil prior metadata means the object is being imported.
+	var prior *keda.ScaledObjectSpecModel
+	if state.Metadata != nil {
+		prior = &state.ScaledObjectSpecModel
+	}
+	meta := keda.FlattenMetadata(so.ObjectMeta, state.Metadata, kube.FieldManager)
+	state.Metadata = &meta
+	state.ScaledObjectSpecModel = keda.FlattenScaledObjectSpec(so, prior)
+	state.HPAName = types.StringValue(state.ScaledObjectSpecModel.HPAName(name))
+	if so.Status.HpaName != "" {
+		state.HPAName = types.StringValue(so.Status.HpaName)
+	}
+	if state.WaitForReady.IsNull() {
+		state.WaitForReady = types.BoolValue(false)
+	}
+	state.Status = flattenStatus(so)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *scaledObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scaledObjectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, name, err := parseNamespacedID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	api, err := r.client.ScaledObjects(ns)
+	if err == nil {
+		err = api.Delete(ctx, name)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to delete ScaledObject", err))
+	}
+}
+
+func (r *scaledObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if _, _, err := parseNamespacedID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
