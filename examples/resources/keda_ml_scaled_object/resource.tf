@@ -1,0 +1,176 @@
+# Queue workers: scale on the RabbitMQ queue, down to zero when it is empty.
+resource "keda_ml_scaled_object" "queue_worker" {
+  metadata {
+    name      = "benthos-ml-worker-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "benthos-ml-worker"
+  }
+  min_replica_count = 0
+  max_replica_count = 20
+  polling_interval  = 15
+  cooldown_period   = 30
+
+  trigger {
+    rabbitmq {
+      protocol   = "amqp"
+      queue_name = "inference_requests"
+      mode       = "QueueLength"
+      value      = 5
+    }
+    authentication_ref {
+      name = "rabbitmq-trigger-auth"
+    }
+  }
+}
+
+# An ML service on CPU and memory, with a gentle scale-down.
+resource "keda_ml_scaled_object" "ml_service" {
+  metadata {
+    name      = "ml-service-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "ml-service"
+  }
+  min_replica_count = 2
+  max_replica_count = 10
+
+  advanced {
+    horizontal_pod_autoscaler_config {
+      behavior {
+        scale_down {
+          stabilization_window_seconds = 300
+          policy {
+            type           = "Percent"
+            value          = 50
+            period_seconds = 60
+          }
+        }
+      }
+    }
+  }
+
+  trigger {
+    cpu { utilization = 70 }
+  }
+  trigger {
+    memory { utilization = 80 }
+  }
+}
+
+# Latency and queue together: a formula over named triggers.
+resource "keda_ml_scaled_object" "multi_metric" {
+  metadata {
+    name      = "ml-multi-metric-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "ml-service"
+  }
+  min_replica_count = 1
+  max_replica_count = 30
+
+  advanced {
+    scaling_modifiers {
+      formula = "max(queue / 5, latency / 500)"
+      target  = "1"
+    }
+  }
+
+  trigger {
+    name = "queue"
+    rabbitmq {
+      protocol   = "http"
+      queue_name = "inference_requests"
+      mode       = "QueueLength"
+      value      = 5
+    }
+    authentication_ref {
+      name = "rabbitmq-trigger-auth"
+    }
+  }
+  trigger {
+    name = "latency"
+    prometheus {
+      server_address = "http://prometheus.monitoring:9090"
+      query          = "histogram_quantile(0.95, sum(rate(inference_latency_ms_bucket{service=\"ml-service\"}[2m])) by (le))"
+      threshold      = 500
+    }
+  }
+}
+
+# Predictive: scale on where the request rate will be in 10 minutes.
+resource "keda_ml_scaled_object" "predictive" {
+  metadata {
+    name      = "ml-predictive-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "ml-service"
+  }
+  min_replica_count = 1
+  max_replica_count = 50
+
+  trigger {
+    prometheus {
+      server_address = "http://prometheus.monitoring:9090"
+      query          = "sum(predict_linear(http_requests_total{service=\"ml-service\"}[30m], 600))"
+      threshold      = 100
+    }
+  }
+}
+
+# A GPU inference service on NVIDIA DCGM utilization, with its queue.
+# Desired replicas ≈ ceil(total GPU utilization of its pods / 70).
+resource "keda_ml_scaled_object" "gpu_service" {
+  metadata {
+    name      = "gpu-inference-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "gpu-inference"
+  }
+  min_replica_count = 1
+  max_replica_count = 8
+
+  fallback {
+    failure_threshold = 3
+    replicas          = 2
+  }
+
+  trigger {
+    gpu {
+      server_address = "http://prometheus.monitoring:9090"
+      metric         = "utilization"
+      target         = 70
+    }
+  }
+  trigger {
+    rabbitmq {
+      protocol   = "amqp"
+      queue_name = "gpu_inference_requests"
+      mode       = "QueueLength"
+      value      = 10
+    }
+    authentication_ref {
+      name = "rabbitmq-trigger-auth"
+    }
+  }
+}
+
+# Any other KEDA scaler, untyped.
+resource "keda_ml_scaled_object" "business_hours" {
+  metadata {
+    name      = "ml-business-hours"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "ml-service"
+  }
+  trigger {
+    type     = "cron"
+    metadata = { timezone = "Europe/Paris", start = "0 8 * * 1-5", end = "0 20 * * 1-5", desiredReplicas = "4" }
+  }
+}

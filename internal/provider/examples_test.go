@@ -1,0 +1,34 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Every resource example plans with no reachable cluster: planning new
+// objects never talks to the API server, and the examples pass validation.
+func TestExamples_planWithoutCluster(t *testing.T) {
+	files, err := filepath.Glob("../../examples/resources/*/resource.tf")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples found: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:             "provider \"keda\" {\n  host = \"https://127.0.0.1:1\"\n}\n" + string(body),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				}},
+			})
+		})
+	}
+}
