@@ -73,7 +73,7 @@ func Start(opts Options) (*ControlPlane, error) {
 	}
 	for _, name := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
-			return nil, fmt.Errorf("%s is not built (%v): run `make testbin` first", name, err)
+			return nil, fmt.Errorf("%s is not built: run `make testbin` first: %w", name, err)
 		}
 	}
 	dir, err := os.MkdirTemp("", "keda-acctest-")

@@ -186,7 +186,7 @@ func ownedMetadataKeys(entries []metav1.ManagedFieldsEntry, fieldManager string)
 		var fields struct {
 			Metadata map[string]map[string]json.RawMessage `json:"f:metadata"`
 		}
-		if err := json.Unmarshal(e.FieldsV1.Raw, &fields); err != nil {
+		if err := json.Unmarshal(e.FieldsV1.GetRawBytes(), &fields); err != nil {
 			continue
 		}
 		for section, keys := range fields.Metadata {

@@ -13,11 +13,11 @@ func TestFlattenMetadataKeepsOnlyManagedKeys(t *testing.T) {
 	owned := []metav1.ManagedFieldsEntry{{
 		Manager:   manager,
 		Operation: metav1.ManagedFieldsOperationApply,
-		FieldsV1:  &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:labels":{"f:team":{}},"f:annotations":{"f:note":{}}},"f:spec":{}}`)},
+		FieldsV1:  fieldsV1(`{"f:metadata":{"f:labels":{"f:team":{}},"f:annotations":{"f:note":{}}},"f:spec":{}}`),
 	}, {
 		Manager:   "kubectl",
 		Operation: metav1.ManagedFieldsOperationUpdate,
-		FieldsV1:  &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:labels":{"f:other":{}}}}`)},
+		FieldsV1:  fieldsV1(`{"f:metadata":{"f:labels":{"f:other":{}}}}`),
 	}}
 	om := metav1.ObjectMeta{
 		Name: "so", Namespace: "ml", UID: "uid-1",
@@ -53,4 +53,10 @@ func TestFlattenMetadataKeepsOnlyManagedKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fieldsV1(raw string) *metav1.FieldsV1 {
+	f := &metav1.FieldsV1{}
+	f.SetRawString(raw)
+	return f
 }

@@ -105,11 +105,11 @@ type ScalingModifiersModel struct {
 	MetricType       types.String `tfsdk:"metric_type"`
 }
 
-func optionalInt(description string, min int64) schema.Int64Attribute {
+func optionalInt(description string, least int64) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional:            true,
 		MarkdownDescription: description,
-		Validators:          []validator.Int64{int64validator.AtLeast(min)},
+		Validators:          []validator.Int64{int64validator.AtLeast(least)},
 	}
 }
 
@@ -325,13 +325,6 @@ func flattenScalingRules(r *autoscalingv2.HPAScalingRules) *ScalingRulesModel {
 		})
 	}
 	return out
-}
-
-// pauseAnnotations are the annotations that the pause attributes stand for;
-// they never show in metadata.annotations.
-var pauseAnnotations = []string{
-	v1alpha1.PausedAnnotation, v1alpha1.PausedReplicasAnnotation,
-	v1alpha1.PausedScaleInAnnotation, v1alpha1.PausedScaleOutAnnotation,
 }
 
 func setPauseAnnotations(om *metav1.ObjectMeta, m ScaledObjectSpecModel) {

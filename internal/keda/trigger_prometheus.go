@@ -143,9 +143,8 @@ func (c prometheusConnection) write(m map[string]string) {
 
 func readConnection(m map[string]string) (prometheusConnection, bool) {
 	c := prometheusConnection{Namespace: fromStr(m["namespace"]), Timeout: fromStr(m["timeout"]), IgnoreNullValues: types.BoolNull()}
-	ok, good := true, true
-	c.CustomHeaders, good = splitMap(m["customHeaders"])
-	ok = ok && good
+	var ok, good bool
+	c.CustomHeaders, ok = splitMap(m["customHeaders"])
 	c.QueryParameters, good = splitMap(m["queryParameters"])
 	ok = ok && good
 	c.UnsafeSSL, good = parseBool(m, "unsafeSsl")
