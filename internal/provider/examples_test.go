@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // Every resource example plans with no reachable cluster: planning new
@@ -21,14 +19,7 @@ func TestExamples_planWithoutCluster(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:             "provider \"keda\" {\n  host = \"https://127.0.0.1:1\"\n}\n" + string(body),
-					PlanOnly:           true,
-					ExpectNonEmptyPlan: true,
-				}},
-			})
+			testPlansOffline(t, string(body))
 		})
 	}
 }

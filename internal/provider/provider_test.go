@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"regexp"
+
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -24,10 +27,14 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	"keda": providerserver.NewProtocol6WithError(New("test")()),
 }
 
-// testAccPreCheck fails (never skips) an acceptance test that has no
+// testAccPreCheck skips an acceptance test without TF_ACC, as
+// resource.Test does, and fails (never skips) one that has TF_ACC but no
 // control plane: a skipped acceptance test must not pass for a run one.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make testacc)")
+	}
 	if acctest.Shared() == nil {
 		t.Fatal("TF_ACC is set but no control plane is running")
 	}
@@ -53,4 +60,40 @@ func testClient(t *testing.T) *kube.Client {
 	t.Helper()
 	testAccPreCheck(t)
 	return kube.NewClientFromREST(acctest.Shared().Config)
+}
+
+// offlineProvider points the provider at an address where nothing listens:
+// a plan that works with it never contacted the cluster.
+const offlineProvider = `
+provider "keda" {
+  host = "https://127.0.0.1:1"
+}
+`
+
+// testPlanFails checks that planning config fails with an error matching
+// want, so nothing is ever created.
+func testPlanFails(t *testing.T, config, want string) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      offlineProvider + config,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(want),
+		}},
+	})
+}
+
+// testPlansOffline checks that config plans changes with no reachable
+// cluster.
+func testPlansOffline(t *testing.T, config string) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             offlineProvider + config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -137,57 +138,37 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan scaledObjectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
-	if plan.ID.IsUnknown() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *scaledObjectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan scaledObjectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
-	if plan.ID.IsUnknown() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
-// apply writes the plan with server-side apply and, when asked, waits for
+// write applies the plan with server-side apply and, when asked, waits for
 // KEDA. The state is the plan plus what the server assigned. When the object
 // was written but KEDA rejects it, the state still records it (with the
 // error), so that the next plan shows the fix as an update.
-func (r *scaledObjectResource) apply(ctx context.Context, plan *scaledObjectModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	meta := plan.Metadata.ObjectMeta()
+func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+	var m scaledObjectModel
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
+	defer cancel()
+	meta := m.Metadata.ObjectMeta()
 	api, err := r.client.ScaledObjects(meta.Namespace)
 	if err != nil {
 		diags.Append(apiError("Failed to apply ScaledObject", err))
-		return diags
+		return
 	}
-	out, err := api.Apply(ctx, meta.Name, plan.Expand(meta))
+	out, err := api.Apply(ctx, meta.Name, m.Expand(meta))
 	if err != nil {
 		diags.Append(apiError("Failed to apply ScaledObject", err))
-		return diags
+		return
 	}
-	if plan.WaitForReady.ValueBool() {
+	if m.WaitForReady.ValueBool() {
 		ready, err := r.client.WaitScaledObjectReady(ctx, meta.Namespace, meta.Name)
 		if ready != nil {
 			out = ready
@@ -199,10 +180,10 @@ func (r *scaledObjectResource) apply(ctx context.Context, plan *scaledObjectMode
 			diags.Append(apiError("ScaledObject not ready", err))
 		}
 	}
-	plan.Metadata.UID = types.StringValue(string(out.UID))
-	plan.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
-	plan.Status = flattenStatus(out)
-	return diags
+	m.Metadata.UID = types.StringValue(string(out.UID))
+	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
+	m.Status = flattenStatus(out)
+	diags.Append(state.Set(ctx, &m)...)
 }
 
 func flattenStatus(so *v1alpha1.ScaledObject) types.Object {
@@ -225,9 +206,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
 	defer cancel()
 	ns, name, err := parseNamespacedID(state.ID.ValueString())
 	if err != nil {
@@ -273,9 +252,7 @@ func (r *scaledObjectResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
 	defer cancel()
 	ns, name, err := parseNamespacedID(state.ID.ValueString())
 	if err != nil {

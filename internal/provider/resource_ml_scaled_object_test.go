@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -281,9 +280,6 @@ resource "keda_ml_scaled_object" "sts" {
 func TestScaledObject_validation(t *testing.T) {
 	base := func(body string) string {
 		return fmt.Sprintf(`
-provider "keda" {
-  host = "https://127.0.0.1:1"
-}
 resource "keda_ml_scaled_object" "bad" {
   metadata {
     name = "bad"
@@ -450,14 +446,7 @@ resource "keda_ml_scaled_object" "bad" {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      base(tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			testPlanFails(t, base(tc.body), tc.want)
 		})
 	}
 }
@@ -465,12 +454,5 @@ resource "keda_ml_scaled_object" "bad" {
 // The plan of a ScaledObject with every trigger type never contacts the
 // cluster, and the gpu query is known at plan.
 func TestScaledObject_planWithoutCluster(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:             `provider "keda" { host = "https://127.0.0.1:1" }` + scaledObjectConfig("ml-inference", 20, ""),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
+	testPlansOffline(t, scaledObjectConfig("ml-inference", 20, ""))
 }

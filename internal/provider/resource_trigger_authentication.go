@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -20,8 +20,6 @@ import (
 	"github.com/kedaml/terraform-provider-keda/internal/keda"
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
-
-const defaultTimeout = 5 * time.Minute
 
 // authKind is what differs between the namespaced TriggerAuthentication and
 // the cluster-scoped ClusterTriggerAuthentication; M is the metadata model.
@@ -216,63 +214,32 @@ func (r *triggerAuthResource[M]) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func (r *triggerAuthResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan triggerAuthModel[M]
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *triggerAuthResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan triggerAuthModel[M]
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(r.apply(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
-// apply writes the planned object; the state is the plan plus what the
-// server assigned, so that nothing the server adds shows as a change.
-func (r *triggerAuthResource[M]) apply(ctx context.Context, plan *triggerAuthModel[M]) diag.Diagnostics {
-	var diags diag.Diagnostics
-	meta := r.kind.objectMeta(*plan.Metadata)
-	out, err := r.kind.apply(ctx, r.client, meta, plan.Expand())
+// write applies the planned object. The state is the plan plus what the
+// server assigned (the uid), so nothing the server adds shows as a change.
+func (r *triggerAuthResource[M]) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+	var m triggerAuthModel[M]
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
+	defer cancel()
+	out, err := r.kind.apply(ctx, r.client, r.kind.objectMeta(*m.Metadata), m.Expand())
 	if err != nil {
 		diags.Append(apiError("Failed to apply "+r.kind.kind, err))
-		return diags
+		return
 	}
-	flat := r.kind.flattenMeta(out, plan.Metadata)
-	r.setUID(plan, flat)
-	plan.ID = types.StringValue(r.kind.id(out.Namespace, out.Name))
-	return diags
-}
-
-// setUID copies the server-assigned uid into the planned metadata.
-func (r *triggerAuthResource[M]) setUID(plan *triggerAuthModel[M], flat M) {
-	switch p := any(plan.Metadata).(type) {
-	case *keda.MetadataModel:
-		p.UID = any(flat).(keda.MetadataModel).UID
-	case *keda.ClusterMetadataModel:
-		p.UID = any(flat).(keda.ClusterMetadataModel).UID
-	}
+	meta := r.kind.flattenMeta(out, m.Metadata)
+	m.Metadata = &meta
+	m.ID = types.StringValue(r.kind.id(out.Namespace, out.Name))
+	diags.Append(state.Set(ctx, &m)...)
 }
 
 func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -281,9 +248,7 @@ func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
 	defer cancel()
 
 	ns, name, err := r.kind.importID(state.ID.ValueString())
@@ -313,9 +278,7 @@ func (r *triggerAuthResource[M]) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
 	defer cancel()
 	ns, name, err := r.kind.importID(state.ID.ValueString())
 	if err != nil {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -468,23 +467,13 @@ func TestTriggerAuthentication_validation(t *testing.T) {
 			if name == "invalid name" {
 				objName = "Not_Valid"
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "keda" {
-  host = "https://127.0.0.1:1"
-}
+			testPlanFails(t, fmt.Sprintf(`
 resource "keda_trigger_authentication" "bad" {
   metadata {
     name = %q
   }
   %s
-}`, objName, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+}`, objName, tc.body), tc.want)
 		})
 	}
 }
@@ -492,13 +481,7 @@ resource "keda_trigger_authentication" "bad" {
 // Planning a new object never contacts the cluster: nothing listens on the
 // configured host.
 func TestTriggerAuthentication_planWithoutCluster(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-provider "keda" {
-  host = "https://127.0.0.1:1"
-}
+	testPlansOffline(t, `
 resource "keda_trigger_authentication" "new" {
   metadata {
     name      = "offline"
@@ -509,11 +492,7 @@ resource "keda_trigger_authentication" "new" {
     name      = "rabbitmq"
     key       = "host"
   }
-}`,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
+}`)
 }
 
 func checkTriggerAuth(t *testing.T, ns, name string, check func(*v1alpha1.TriggerAuthentication) error) resource.TestCheckFunc {
