@@ -240,30 +240,85 @@ func formatFloat(v types.Float64) string {
 	return strconv.FormatFloat(v.ValueFloat64(), 'f', -1, 64)
 }
 
-// parseFloat reads a number KEDA would parse; ok is false for anything
-// else, so that the trigger is shown untyped rather than misread.
-func parseFloat(m map[string]string, key string) (types.Float64, bool) {
-	v, present := m[key]
+// metadataReader reads trigger metadata back into typed values. ok turns
+// false at the first value the typed block cannot represent exactly, so that
+// the trigger is shown untyped rather than misread.
+type metadataReader struct {
+	m  map[string]string
+	ok bool
+}
+
+func newMetadataReader(m map[string]string) *metadataReader {
+	return &metadataReader{m: m, ok: true}
+}
+
+func (r *metadataReader) str(key string) types.String { return fromStr(r.m[key]) }
+
+func (r *metadataReader) float(key string) types.Float64 {
+	v, present := r.m[key]
 	if !present {
-		return types.Float64Null(), true
+		return types.Float64Null()
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil {
-		return types.Float64Null(), false
+		r.ok = false
+		return types.Float64Null()
 	}
-	return types.Float64Value(f), true
+	return types.Float64Value(f)
 }
 
-// parseBool reads a flag the provider writes only as "true".
-func parseBool(m map[string]string, key string) (types.Bool, bool) {
-	switch v, present := m[key]; {
-	case !present:
-		return types.BoolValue(false), true
-	case v == "true":
-		return types.BoolValue(true), true
-	default:
-		return types.BoolValue(false), false
+func (r *metadataReader) int(key string) types.Int64 {
+	v, present := r.m[key]
+	if !present {
+		return types.Int64Null()
 	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		r.ok = false
+		return types.Int64Null()
+	}
+	return types.Int64Value(n)
+}
+
+// flag reads a flag the provider writes only as "true".
+func (r *metadataReader) flag(key string) types.Bool {
+	v, present := r.m[key]
+	if present && v != "true" {
+		r.ok = false
+	}
+	return types.BoolValue(present && v == "true")
+}
+
+// optionalBool reads a bool the provider writes as "true" or "false".
+func (r *metadataReader) optionalBool(key string) types.Bool {
+	v, present := r.m[key]
+	switch {
+	case !present:
+		return types.BoolNull()
+	case v == "true" || v == "false":
+		return types.BoolValue(v == "true")
+	default:
+		r.ok = false
+		return types.BoolNull()
+	}
+}
+
+// keyValues reads KEDA's "k1=v1,k2=v2".
+func (r *metadataReader) keyValues(key string) types.Map {
+	s := r.m[key]
+	if s == "" {
+		return types.MapNull(types.StringType)
+	}
+	out := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			r.ok = false
+			return types.MapNull(types.StringType)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return mapValue(out)
 }
 
 func setBool(m map[string]string, key string, v types.Bool) {
@@ -308,19 +363,4 @@ func joinMap(m types.Map) string {
 		parts[i] = k + "=" + sm[k]
 	}
 	return strings.Join(parts, ",")
-}
-
-func splitMap(s string) (types.Map, bool) {
-	if s == "" {
-		return types.MapNull(types.StringType), true
-	}
-	out := map[string]string{}
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return types.MapNull(types.StringType), false
-		}
-		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	return mapValue(out), true
 }

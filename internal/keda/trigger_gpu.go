@@ -189,20 +189,16 @@ func flattenGPU(m map[string]string, prior *GPUModel, tc TriggerContext) (*GPUMo
 	if !onlyKeys(m, prometheusKeys...) {
 		return nil, false
 	}
-	c, ok := readConnection(m)
-	if !ok {
-		return nil, false
-	}
-	target, ok1 := parseFloat(m, "threshold")
-	activation, ok2 := parseFloat(m, "activationThreshold")
-	if !ok1 || !ok2 {
-		return nil, false
-	}
+	r := newMetadataReader(m)
+	c := readConnection(r)
 	g := &GPUModel{
-		ServerAddress: fromStr(m["serverAddress"]), Target: target, ActivationTarget: activation,
-		Query: fromStr(m["query"]), Namespace: c.Namespace, CustomHeaders: c.CustomHeaders,
+		ServerAddress: r.str("serverAddress"), Target: r.float("threshold"), ActivationTarget: r.float("activationThreshold"),
+		Query: r.str("query"), Namespace: c.Namespace, CustomHeaders: c.CustomHeaders,
 		QueryParameters: c.QueryParameters, IgnoreNullValues: c.IgnoreNullValues, UnsafeSSL: c.UnsafeSSL,
 		Timeout: c.Timeout, AuthModes: c.AuthModes,
+	}
+	if !r.ok {
+		return nil, false
 	}
 	if prior != nil {
 		g.Metric, g.PodNamespace, g.PodNamePrefix = prior.Metric, prior.PodNamespace, prior.PodNamePrefix

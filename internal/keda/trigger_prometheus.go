@@ -141,47 +141,34 @@ func (c prometheusConnection) write(m map[string]string) {
 	}
 }
 
-func readConnection(m map[string]string) (prometheusConnection, bool) {
-	c := prometheusConnection{Namespace: fromStr(m["namespace"]), Timeout: fromStr(m["timeout"]), IgnoreNullValues: types.BoolNull()}
-	var ok, good bool
-	c.CustomHeaders, ok = splitMap(m["customHeaders"])
-	c.QueryParameters, good = splitMap(m["queryParameters"])
-	ok = ok && good
-	c.UnsafeSSL, good = parseBool(m, "unsafeSsl")
-	ok = ok && good
-	switch v, present := m["ignoreNullValues"]; {
-	case !present:
-	case v == "true" || v == "false":
-		c.IgnoreNullValues = types.BoolValue(v == "true")
-	default:
-		ok = false
+func readConnection(r *metadataReader) prometheusConnection {
+	c := prometheusConnection{
+		Namespace: r.str("namespace"), CustomHeaders: r.keyValues("customHeaders"), QueryParameters: r.keyValues("queryParameters"),
+		IgnoreNullValues: r.optionalBool("ignoreNullValues"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.str("timeout"),
+		AuthModes: types.SetNull(types.StringType),
 	}
-	c.AuthModes = types.SetNull(types.StringType)
-	if v := m["authModes"]; v != "" {
+	if v := r.m["authModes"]; v != "" {
 		var elems []attr.Value
 		for _, mode := range strings.Split(v, ",") {
 			elems = append(elems, types.StringValue(strings.TrimSpace(mode)))
 		}
 		c.AuthModes = types.SetValueMust(types.StringType, elems)
 	}
-	return c, ok
+	return c
 }
 
 func flattenPrometheus(m map[string]string) (*PrometheusModel, bool) {
 	if !onlyKeys(m, prometheusKeys...) {
 		return nil, false
 	}
-	c, ok := readConnection(m)
-	p := &PrometheusModel{
-		ServerAddress: fromStr(m["serverAddress"]), Query: fromStr(m["query"]),
+	r := newMetadataReader(m)
+	c := readConnection(r)
+	return &PrometheusModel{
+		ServerAddress: r.str("serverAddress"), Query: r.str("query"),
+		Threshold: r.float("threshold"), ActivationThreshold: r.float("activationThreshold"),
 		Namespace: c.Namespace, CustomHeaders: c.CustomHeaders, QueryParameters: c.QueryParameters,
 		IgnoreNullValues: c.IgnoreNullValues, UnsafeSSL: c.UnsafeSSL, Timeout: c.Timeout, AuthModes: c.AuthModes,
-	}
-	var good bool
-	p.Threshold, good = parseFloat(m, "threshold")
-	ok = ok && good
-	p.ActivationThreshold, good = parseFloat(m, "activationThreshold")
-	return p, ok && good
+	}, r.ok
 }
 
 func (p *PrometheusModel) validate(at path.Path) diag.Diagnostics {

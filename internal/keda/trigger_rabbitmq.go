@@ -147,31 +147,14 @@ func flattenRabbitMQ(m map[string]string) (*RabbitMQModel, bool) {
 	if !onlyKeys(m, rabbitMQKeys...) {
 		return nil, false
 	}
-	r := &RabbitMQModel{
-		Host: fromStr(m["host"]), HostFromEnv: fromStr(m["hostFromEnv"]), Protocol: fromStr(m["protocol"]),
-		QueueName: fromStr(m["queueName"]), Mode: fromStr(m["mode"]), VhostName: fromStr(m["vhostName"]),
-		Operation: fromStr(m["operation"]), Timeout: fromStr(m["timeout"]),
-		UsernameFromEnv: fromStr(m["usernameFromEnv"]), PasswordFromEnv: fromStr(m["passwordFromEnv"]),
-		PageSize: types.Int64Null(),
-	}
-	ok := true
-	var good bool
-	r.Value, good = parseFloat(m, "value")
-	ok = ok && good
-	r.ActivationValue, good = parseFloat(m, "activationValue")
-	ok = ok && good
-	r.UseRegex, good = parseBool(m, "useRegex")
-	ok = ok && good
-	r.ExcludeUnacknowledged, good = parseBool(m, "excludeUnacknowledged")
-	ok = ok && good
-	r.UnsafeSSL, good = parseBool(m, "unsafeSsl")
-	ok = ok && good
-	if v, present := m["pageSize"]; present {
-		n, err := strconv.ParseInt(v, 10, 64)
-		ok = ok && err == nil
-		r.PageSize = types.Int64Value(n)
-	}
-	return r, ok
+	r := newMetadataReader(m)
+	return &RabbitMQModel{
+		Host: r.str("host"), HostFromEnv: r.str("hostFromEnv"), Protocol: r.str("protocol"),
+		QueueName: r.str("queueName"), Mode: r.str("mode"), Value: r.float("value"), ActivationValue: r.float("activationValue"),
+		VhostName: r.str("vhostName"), UseRegex: r.flag("useRegex"), PageSize: r.int("pageSize"), Operation: r.str("operation"),
+		ExcludeUnacknowledged: r.flag("excludeUnacknowledged"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.str("timeout"),
+		UsernameFromEnv: r.str("usernameFromEnv"), PasswordFromEnv: r.str("passwordFromEnv"),
+	}, r.ok
 }
 
 // effectiveProtocol is the protocol KEDA will use, "" when it cannot be
