@@ -60,6 +60,114 @@ resource "keda_ml_scaled_object" "ml_service" {
   }
 }
 
+# Latency: add replicas while the p95 inference latency is above 500 ms.
+resource "keda_ml_scaled_object" "latency" {
+  metadata {
+    name      = "ml-latency-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "ml-service"
+  }
+  min_replica_count = 1
+  max_replica_count = 15
+
+  trigger {
+    prometheus {
+      server_address       = "http://prometheus.monitoring:9090"
+      query                = "histogram_quantile(0.95, sum(rate(inference_latency_ms_bucket{service=\"ml-service\"}[2m])) by (le))"
+      threshold            = 500
+      activation_threshold = 200
+      auth_modes           = ["basic"]
+    }
+    authentication_ref {
+      name = "prometheus-trigger-auth"
+    }
+  }
+}
+
+# Scale to zero when idle, and back up fast but down slowly.
+resource "keda_ml_scaled_object" "scale_to_zero" {
+  metadata {
+    name      = "batch-embedder-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "batch-embedder"
+  }
+  min_replica_count       = 0
+  max_replica_count       = 10
+  cooldown_period         = 300
+  initial_cooldown_period = 120
+
+  advanced {
+    restore_to_original_replica_count = true
+    horizontal_pod_autoscaler_config {
+      behavior {
+        scale_up {
+          stabilization_window_seconds = 0
+          select_policy                = "Max"
+          policy {
+            type           = "Pods"
+            value          = 4
+            period_seconds = 15
+          }
+        }
+        scale_down {
+          stabilization_window_seconds = 300
+          policy {
+            type           = "Percent"
+            value          = 25
+            period_seconds = 60
+          }
+        }
+      }
+    }
+  }
+
+  trigger {
+    rabbitmq {
+      protocol         = "amqp"
+      queue_name       = "embedding_requests"
+      mode             = "QueueLength"
+      value            = 20
+      activation_value = 1
+    }
+    authentication_ref {
+      name = "rabbitmq-trigger-auth"
+    }
+  }
+}
+
+# High-priority queue: a small backlog already scales, polled every 5 s,
+# and never below 2 warm replicas.
+resource "keda_ml_scaled_object" "high_priority" {
+  metadata {
+    name      = "priority-worker-scaler"
+    namespace = "ml-inference"
+  }
+  scale_target_ref {
+    name = "priority-worker"
+  }
+  min_replica_count = 2
+  max_replica_count = 50
+  polling_interval  = 5
+  cooldown_period   = 60
+
+  trigger {
+    name = "priority-queue"
+    rabbitmq {
+      protocol   = "http"
+      queue_name = "inference_requests_high_priority"
+      mode       = "MessageRate"
+      value      = 20
+    }
+    authentication_ref {
+      name = "rabbitmq-trigger-auth"
+    }
+  }
+}
+
 # Latency and queue together: a formula over named triggers.
 resource "keda_ml_scaled_object" "multi_metric" {
   metadata {
