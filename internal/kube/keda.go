@@ -76,20 +76,34 @@ func (c *Client) WaitScaledObjectReady(ctx context.Context, namespace, name stri
 	if err != nil {
 		return nil, err
 	}
+	return waitReady(ctx, api, name, func(so *v1alpha1.ScaledObject) v1alpha1.Conditions { return so.Status.Conditions })
+}
+
+// WaitScaledJobReady is WaitScaledObjectReady for ScaledJobs.
+func (c *Client) WaitScaledJobReady(ctx context.Context, namespace, name string) (*v1alpha1.ScaledJob, error) {
+	api, err := c.ScaledJobs(namespace)
+	if err != nil {
+		return nil, err
+	}
+	return waitReady(ctx, api, name, func(sj *v1alpha1.ScaledJob) v1alpha1.Conditions { return sj.Status.Conditions })
+}
+
+func waitReady[T any](ctx context.Context, api Objects[T], name string, conditions func(T) v1alpha1.Conditions) (T, error) {
 	delay := 200 * time.Millisecond
 	for {
-		so, err := api.Get(ctx, name)
+		obj, err := api.Get(ctx, name)
 		if err != nil {
-			return nil, err
+			return obj, err
 		}
-		if cond := so.Status.Conditions.GetReadyCondition(); cond.Status == metav1.ConditionTrue {
-			return so, nil
+		conds := conditions(obj)
+		if cond := conds.GetReadyCondition(); cond.Status == metav1.ConditionTrue {
+			return obj, nil
 		} else if cond.Status == metav1.ConditionFalse {
-			return so, &ConditionError{Object: api.Ref(name), Condition: "Ready", Reason: cond.Reason, Message: cond.Message}
+			return obj, &ConditionError{Object: api.Ref(name), Condition: "Ready", Reason: cond.Reason, Message: cond.Message}
 		}
 		select {
 		case <-ctx.Done():
-			return so, fmt.Errorf("waiting for KEDA to report %s Ready: %w (is KEDA's operator running? "+
+			return obj, fmt.Errorf("waiting for KEDA to report %s Ready: %w (is KEDA's operator running? "+
 				"set wait_for_ready = false to not wait)", api.Ref(name), ctx.Err())
 		case <-time.After(delay):
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
@@ -19,6 +20,18 @@ func apiError(summary string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Kubernetes cluster not configured", err.Error())
 	default:
 		return diag.NewErrorDiagnostic(summary, err.Error())
+	}
+}
+
+// appendReadinessError reports a failed wait for KEDA's Ready condition:
+// KEDA's own verdict on the triggers, or why the wait ended.
+func appendReadinessError(diags *diag.Diagnostics, kind string, err error) {
+	var cond *kube.ConditionError
+	switch {
+	case errors.As(err, &cond):
+		diags.AddAttributeError(path.Root("trigger"), "KEDA rejected the "+kind, cond.Error())
+	case err != nil:
+		diags.Append(apiError(kind+" not ready", err))
 	}
 }
 

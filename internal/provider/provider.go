@@ -225,6 +225,7 @@ func (p *kedaProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewTriggerAuthenticationResource,
 		NewClusterTriggerAuthenticationResource,
 		NewScaledObjectResource,
+		NewScaledJobResource,
 	}
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -32,14 +31,39 @@ type scaledObjectModel struct {
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
-var statusAttrTypes = map[string]attr.Type{
-	"ready":            types.BoolType,
-	"ready_message":    types.StringType,
-	"active":           types.BoolType,
-	"active_message":   types.StringType,
-	"paused":           types.BoolType,
-	"fallback":         types.BoolType,
-	"fallback_message": types.StringType,
+// statusAttrTypes are the computed `status` of ScaledObjects; ScaledJobs
+// have no fallback.
+func statusAttrTypes(withFallback bool) map[string]attr.Type {
+	t := map[string]attr.Type{
+		"ready":          types.BoolType,
+		"ready_message":  types.StringType,
+		"active":         types.BoolType,
+		"active_message": types.StringType,
+		"paused":         types.BoolType,
+	}
+	if withFallback {
+		t["fallback"], t["fallback_message"] = types.BoolType, types.StringType
+	}
+	return t
+}
+
+func statusAttribute(kind string, withFallback bool) schema.SingleNestedAttribute {
+	attrs := map[string]schema.Attribute{
+		"ready":          schema.BoolAttribute{Computed: true, MarkdownDescription: "KEDA's Ready condition is True: the triggers parse and the target scales."},
+		"ready_message":  schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Ready condition: KEDA's error when not ready."},
+		"active":         schema.BoolAttribute{Computed: true, MarkdownDescription: "At least one trigger is active (above its activation threshold)."},
+		"active_message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Active condition."},
+		"paused":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Autoscaling is paused."},
+	}
+	if withFallback {
+		attrs["fallback"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "A trigger keeps failing and the fallback replicas are in force."}
+		attrs["fallback_message"] = schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Fallback condition."}
+	}
+	return schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "KEDA's view of the " + kind + ", as of the last refresh.",
+		Attributes:          attrs,
+	}
 }
 
 type scaledObjectResource struct {
@@ -72,19 +96,7 @@ func (r *scaledObjectResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "After create and update, wait (up to the `create`/`update` timeout) until KEDA's operator " +
 			"reports the ScaledObject Ready, and fail with KEDA's own message when it reports it not Ready. Needs KEDA running. Default: `false`.",
 	}
-	attrs["status"] = schema.SingleNestedAttribute{
-		Computed:            true,
-		MarkdownDescription: "KEDA's view of the ScaledObject, as of the last refresh.",
-		Attributes: map[string]schema.Attribute{
-			"ready":            schema.BoolAttribute{Computed: true, MarkdownDescription: "KEDA's Ready condition is True: the triggers parse and the target scales."},
-			"ready_message":    schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Ready condition: KEDA's error when not ready."},
-			"active":           schema.BoolAttribute{Computed: true, MarkdownDescription: "At least one trigger is active (above its activation threshold)."},
-			"active_message":   schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Active condition."},
-			"paused":           schema.BoolAttribute{Computed: true, MarkdownDescription: "Autoscaling is paused."},
-			"fallback":         schema.BoolAttribute{Computed: true, MarkdownDescription: "A trigger keeps failing and the fallback replicas are in force."},
-			"fallback_message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Fallback condition."},
-		},
-	}
+	attrs["status"] = statusAttribute("ScaledObject", true)
 	blocks := keda.ScaledObjectSpecBlocks()
 	blocks["metadata"] = keda.MetadataBlock("ScaledObject", true)
 	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
@@ -118,18 +130,7 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.HPAName = types.StringValue(plan.ScaledObjectSpecModel.HPAName(name.ValueString()))
 	}
 	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
-	for i := range plan.Trigger {
-		g := plan.Trigger[i].GPU
-		if g == nil || i >= len(config.Trigger) || config.Trigger[i].GPU == nil || !config.Trigger[i].GPU.Query.IsNull() {
-			continue
-		}
-		if known && !g.Metric.IsUnknown() && !g.PodNamespace.IsUnknown() && !g.PodNamePrefix.IsUnknown() &&
-			!g.NamespaceLabel.IsUnknown() && !g.PodLabel.IsUnknown() {
-			g.Query = types.StringValue(g.GeneratedQuery(plan.TriggerContext(ns.ValueString())))
-		} else {
-			g.Query = types.StringUnknown()
-		}
-	}
+	planGPUQueries(plan.Trigger, config.Trigger, known, plan.TriggerContext(ns.ValueString()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	if req.Config.Raw.IsFullyKnown() {
@@ -173,31 +174,29 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 		if ready != nil {
 			out = ready
 		}
-		var cond *kube.ConditionError
-		if errors.As(err, &cond) {
-			diags.AddAttributeError(path.Root("trigger"), "KEDA rejected the ScaledObject", cond.Error())
-		} else if err != nil {
-			diags.Append(apiError("ScaledObject not ready", err))
-		}
+		appendReadinessError(diags, "ScaledObject", err)
 	}
 	m.Metadata.UID = types.StringValue(string(out.UID))
 	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
-	m.Status = flattenStatus(out)
+	m.Status = flattenStatus(out.Status.Conditions, true)
 	diags.Append(state.Set(ctx, &m)...)
 }
 
-func flattenStatus(so *v1alpha1.ScaledObject) types.Object {
-	c := so.Status.Conditions
-	ready, active, fallback, paused := c.GetReadyCondition(), c.GetActiveCondition(), c.GetFallbackCondition(), c.GetPausedCondition()
-	return types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{
-		"ready":            types.BoolValue(ready.Status == metav1.ConditionTrue),
-		"ready_message":    types.StringValue(ready.Message),
-		"active":           types.BoolValue(active.Status == metav1.ConditionTrue),
-		"active_message":   types.StringValue(active.Message),
-		"paused":           types.BoolValue(paused.Status == metav1.ConditionTrue),
-		"fallback":         types.BoolValue(fallback.Status == metav1.ConditionTrue),
-		"fallback_message": types.StringValue(fallback.Message),
-	})
+func flattenStatus(c v1alpha1.Conditions, withFallback bool) types.Object {
+	ready, active, paused := c.GetReadyCondition(), c.GetActiveCondition(), c.GetPausedCondition()
+	values := map[string]attr.Value{
+		"ready":          types.BoolValue(ready.Status == metav1.ConditionTrue),
+		"ready_message":  types.StringValue(ready.Message),
+		"active":         types.BoolValue(active.Status == metav1.ConditionTrue),
+		"active_message": types.StringValue(active.Message),
+		"paused":         types.BoolValue(paused.Status == metav1.ConditionTrue),
+	}
+	if withFallback {
+		fallback := c.GetFallbackCondition()
+		values["fallback"] = types.BoolValue(fallback.Status == metav1.ConditionTrue)
+		values["fallback_message"] = types.StringValue(fallback.Message)
+	}
+	return types.ObjectValueMust(statusAttrTypes(withFallback), values)
 }
 
 func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -242,7 +241,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 	if state.WaitForReady.IsNull() {
 		state.WaitForReady = types.BoolValue(false)
 	}
-	state.Status = flattenStatus(so)
+	state.Status = flattenStatus(so.Status.Conditions, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -274,4 +273,22 @@ func (r *scaledObjectResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// planGPUQueries fills the computed query of each gpu trigger the
+// configuration does not override; it stays unknown until its inputs are
+// known.
+func planGPUQueries(plan, config []keda.TriggerModel, contextKnown bool, tc keda.TriggerContext) {
+	for i := range plan {
+		g := plan[i].GPU
+		if g == nil || i >= len(config) || config[i].GPU == nil || !config[i].GPU.Query.IsNull() {
+			continue
+		}
+		if contextKnown && !g.Metric.IsUnknown() && !g.PodNamespace.IsUnknown() && !g.PodNamePrefix.IsUnknown() &&
+			!g.NamespaceLabel.IsUnknown() && !g.PodLabel.IsUnknown() {
+			g.Query = types.StringValue(g.GeneratedQuery(tc))
+		} else {
+			g.Query = types.StringUnknown()
+		}
+	}
 }

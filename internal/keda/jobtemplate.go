@@ -1,0 +1,356 @@
+package keda
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/kedaml/terraform-provider-keda/internal/validators"
+)
+
+// RestartPolicies are the restart policies a Job's pods may have.
+var RestartPolicies = []corev1.RestartPolicy{corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure}
+
+// PullPolicies are the image pull policies.
+var PullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
+
+// TolerationOperators and TaintEffects are the toleration enums.
+var (
+	TolerationOperators = []corev1.TolerationOperator{corev1.TolerationOpExists, corev1.TolerationOpEqual}
+	TaintEffects        = []corev1.TaintEffect{corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute}
+)
+
+// JobTargetRefModel is the typed batch Job a ScaledJob runs.
+type JobTargetRefModel struct {
+	Parallelism             types.Int64       `tfsdk:"parallelism"`
+	Completions             types.Int64       `tfsdk:"completions"`
+	ActiveDeadlineSeconds   types.Int64       `tfsdk:"active_deadline_seconds"`
+	BackoffLimit            types.Int64       `tfsdk:"backoff_limit"`
+	TTLSecondsAfterFinished types.Int64       `tfsdk:"ttl_seconds_after_finished"`
+	Template                *PodTemplateModel `tfsdk:"template"`
+}
+
+// PodTemplateModel is the Job's pod template.
+type PodTemplateModel struct {
+	Metadata *TemplateMetadataModel `tfsdk:"metadata"`
+	Spec     *PodSpecModel          `tfsdk:"spec"`
+}
+
+// TemplateMetadataModel is the pods' labels and annotations.
+type TemplateMetadataModel struct {
+	Labels      types.Map `tfsdk:"labels"`
+	Annotations types.Map `tfsdk:"annotations"`
+}
+
+// PodSpecModel is the part of a pod spec batch inference needs.
+type PodSpecModel struct {
+	Container          []ContainerModel  `tfsdk:"container"`
+	InitContainer      []ContainerModel  `tfsdk:"init_container"`
+	Volume             []VolumeModel     `tfsdk:"volume"`
+	Toleration         []TolerationModel `tfsdk:"toleration"`
+	RestartPolicy      types.String      `tfsdk:"restart_policy"`
+	ServiceAccountName types.String      `tfsdk:"service_account_name"`
+	NodeSelector       types.Map         `tfsdk:"node_selector"`
+	ImagePullSecrets   types.List        `tfsdk:"image_pull_secrets"`
+	PriorityClassName  types.String      `tfsdk:"priority_class_name"`
+	RuntimeClassName   types.String      `tfsdk:"runtime_class_name"`
+}
+
+// ContainerModel is a container or init container.
+type ContainerModel struct {
+	Name            types.String       `tfsdk:"name"`
+	Image           types.String       `tfsdk:"image"`
+	ImagePullPolicy types.String       `tfsdk:"image_pull_policy"`
+	Command         types.List         `tfsdk:"command"`
+	Args            types.List         `tfsdk:"args"`
+	WorkingDir      types.String       `tfsdk:"working_dir"`
+	Env             []EnvModel         `tfsdk:"env"`
+	EnvFrom         []EnvFromModel     `tfsdk:"env_from"`
+	Resources       *ResourcesModel    `tfsdk:"resources"`
+	VolumeMount     []VolumeMountModel `tfsdk:"volume_mount"`
+}
+
+// EnvModel is one environment variable.
+type EnvModel struct {
+	Name      types.String  `tfsdk:"name"`
+	Value     types.String  `tfsdk:"value"`
+	ValueFrom *EnvValueFrom `tfsdk:"value_from"`
+}
+
+// EnvValueFrom is where a variable's value comes from.
+type EnvValueFrom struct {
+	SecretKeyRef    *SecretKeyRefModel `tfsdk:"secret_key_ref"`
+	ConfigMapKeyRef *SecretKeyRefModel `tfsdk:"config_map_key_ref"`
+	FieldRef        *FieldRefModel     `tfsdk:"field_ref"`
+}
+
+// FieldRefModel selects a field of the pod.
+type FieldRefModel struct {
+	FieldPath types.String `tfsdk:"field_path"`
+}
+
+// EnvFromModel imports every key of a Secret or ConfigMap.
+type EnvFromModel struct {
+	Prefix       types.String  `tfsdk:"prefix"`
+	SecretRef    *NameRefModel `tfsdk:"secret_ref"`
+	ConfigMapRef *NameRefModel `tfsdk:"config_map_ref"`
+}
+
+// NameRefModel names an object.
+type NameRefModel struct {
+	Name types.String `tfsdk:"name"`
+}
+
+// ResourcesModel is a container's requests and limits.
+type ResourcesModel struct {
+	Limits   types.Map `tfsdk:"limits"`
+	Requests types.Map `tfsdk:"requests"`
+}
+
+// VolumeMountModel mounts a volume into a container.
+type VolumeMountModel struct {
+	Name      types.String `tfsdk:"name"`
+	MountPath types.String `tfsdk:"mount_path"`
+	SubPath   types.String `tfsdk:"sub_path"`
+	ReadOnly  types.Bool   `tfsdk:"read_only"`
+}
+
+// VolumeModel is a pod volume.
+type VolumeModel struct {
+	Name                  types.String    `tfsdk:"name"`
+	Secret                *SecretVolume   `tfsdk:"secret"`
+	ConfigMap             *NameRefModel   `tfsdk:"config_map"`
+	EmptyDir              *EmptyDirVolume `tfsdk:"empty_dir"`
+	PersistentVolumeClaim *PVCVolume      `tfsdk:"persistent_volume_claim"`
+}
+
+// SecretVolume mounts a Secret.
+type SecretVolume struct {
+	SecretName types.String `tfsdk:"secret_name"`
+}
+
+// EmptyDirVolume is scratch space, e.g. `medium = "Memory"` for /dev/shm.
+type EmptyDirVolume struct {
+	Medium    types.String `tfsdk:"medium"`
+	SizeLimit types.String `tfsdk:"size_limit"`
+}
+
+// PVCVolume mounts a PersistentVolumeClaim, e.g. model weights.
+type PVCVolume struct {
+	ClaimName types.String `tfsdk:"claim_name"`
+	ReadOnly  types.Bool   `tfsdk:"read_only"`
+}
+
+// TolerationModel is a pod toleration, e.g. for GPU nodes' taints.
+type TolerationModel struct {
+	Key               types.String `tfsdk:"key"`
+	Operator          types.String `tfsdk:"operator"`
+	Value             types.String `tfsdk:"value"`
+	Effect            types.String `tfsdk:"effect"`
+	TolerationSeconds types.Int64  `tfsdk:"toleration_seconds"`
+}
+
+func quantityMap(description string) schema.MapAttribute {
+	return schema.MapAttribute{
+		Optional: true, ElementType: types.StringType, MarkdownDescription: description,
+		Validators: []validator.Map{quantityValues{}},
+	}
+}
+
+func containerBlock(description string, required bool) schema.ListNestedBlock {
+	b := schema.ListNestedBlock{
+		MarkdownDescription: description,
+		NestedObject: schema.NestedBlockObject{
+			Attributes: map[string]schema.Attribute{
+				"name":              requiredString("Container name.", validators.KubeName(validators.DNSLabel)),
+				"image":             requiredString("Image, e.g. `ghcr.io/acme/batch-infer:1.4`."),
+				"image_pull_policy": optionalString("`Always`, `IfNotPresent` or `Never`. Default: Kubernetes' (by tag).", oneOf(PullPolicies...)),
+				"command":           schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Entrypoint."},
+				"args":              schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Arguments."},
+				"working_dir":       optionalString("Working directory."),
+			},
+			Blocks: map[string]schema.Block{
+				"env": schema.ListNestedBlock{
+					MarkdownDescription: "An environment variable: `value`, or `value_from`.",
+					NestedObject: schema.NestedBlockObject{
+						Attributes: map[string]schema.Attribute{
+							"name":  requiredString("Variable name."),
+							"value": schema.StringAttribute{Optional: true, MarkdownDescription: "Literal value."},
+						},
+						Blocks: map[string]schema.Block{
+							"value_from": schema.SingleNestedBlock{
+								MarkdownDescription: "Take the value from a Secret, a ConfigMap or a pod field.",
+								Validators: []validator.Object{
+									validators.ExactlyOneChild("secret_key_ref", "config_map_key_ref", "field_ref"),
+									objectvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("value")),
+								},
+								Blocks: map[string]schema.Block{
+									"secret_key_ref":     secretKeyRefBlock("A key of a Secret."),
+									"config_map_key_ref": optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A key of a ConfigMap.", Attributes: map[string]schema.Attribute{"name": requiredString("The ConfigMap."), "key": requiredString("The key.")}}),
+									"field_ref":          optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A pod field.", Attributes: map[string]schema.Attribute{"field_path": requiredString("e.g. `metadata.name`.")}}),
+								},
+							},
+						},
+					},
+				},
+				"env_from": schema.ListNestedBlock{
+					MarkdownDescription: "Import every key of a Secret or ConfigMap as variables.",
+					NestedObject: schema.NestedBlockObject{
+						Validators: []validator.Object{validators.ExactlyOneChild("secret_ref", "config_map_ref")},
+						Attributes: map[string]schema.Attribute{"prefix": optionalString("Prefix added to each name.")},
+						Blocks: map[string]schema.Block{
+							"secret_ref":     nameRefBlock("The Secret."),
+							"config_map_ref": nameRefBlock("The ConfigMap."),
+						},
+					},
+				},
+				"resources": schema.SingleNestedBlock{
+					MarkdownDescription: "Requests and limits, as quantities: `{ cpu = \"4\", memory = \"16Gi\", \"nvidia.com/gpu\" = \"1\" }`.",
+					Attributes: map[string]schema.Attribute{
+						"limits":   quantityMap("Limits."),
+						"requests": quantityMap("Requests."),
+					},
+				},
+				"volume_mount": schema.ListNestedBlock{
+					MarkdownDescription: "Mount a volume.",
+					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+						"name":       requiredString("The volume."),
+						"mount_path": requiredString("Where."),
+						"sub_path":   optionalString("Mount only this path of the volume."),
+						"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Read-only. Default: `false`."},
+					}},
+				},
+			},
+		},
+	}
+	if required {
+		b.Validators = []validator.List{listvalidator.IsRequired(), listvalidator.SizeAtLeast(1)}
+	}
+	return b
+}
+
+func nameRefBlock(description string) schema.SingleNestedBlock {
+	return optionalBlock(schema.SingleNestedBlock{
+		MarkdownDescription: description,
+		Attributes:          map[string]schema.Attribute{"name": requiredString("Its name.")},
+	})
+}
+
+// JobTargetRefBlock is the schema of `job_target_ref`.
+func JobTargetRefBlock() schema.SingleNestedBlock {
+	return schema.SingleNestedBlock{
+		MarkdownDescription: "The Kubernetes Job KEDA creates for each unit of work.",
+		Validators:          []validator.Object{objectRequired()},
+		Attributes: map[string]schema.Attribute{
+			"parallelism":                optionalInt("Pods running at once per Job.", 0),
+			"completions":                optionalInt("Successful pods that complete a Job.", 0),
+			"active_deadline_seconds":    optionalInt("Seconds a Job may run before it is failed.", 1),
+			"backoff_limit":              optionalInt("Retries before a Job is failed. Default: Kubernetes' (`6`).", 0),
+			"ttl_seconds_after_finished": optionalInt("Seconds after which a finished Job is deleted.", 0),
+		},
+		Blocks: map[string]schema.Block{
+			"template": schema.SingleNestedBlock{
+				MarkdownDescription: "The pod template.",
+				Validators:          []validator.Object{objectRequired()},
+				Blocks: map[string]schema.Block{
+					"metadata": schema.SingleNestedBlock{
+						MarkdownDescription: "Labels and annotations of the pods.",
+						Attributes: map[string]schema.Attribute{
+							"labels":      schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Labels.", Validators: []validator.Map{validators.LabelMap(true)}},
+							"annotations": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Annotations.", Validators: []validator.Map{validators.LabelMap(false)}},
+						},
+					},
+					"spec": schema.SingleNestedBlock{
+						MarkdownDescription: "The pod spec.",
+						Validators:          []validator.Object{objectRequired()},
+						Attributes: map[string]schema.Attribute{
+							"restart_policy": schema.StringAttribute{
+								Optional: true, Computed: true, Default: stringdefault.StaticString(string(corev1.RestartPolicyNever)),
+								MarkdownDescription: "`Never` or `OnFailure`; a Job's pods cannot use `Always`. Default: `Never`.",
+								Validators:          []validator.String{oneOf(RestartPolicies...)},
+							},
+							"service_account_name": optionalString("Service account of the pods.", validators.KubeName(validators.DNSSubdomain)),
+							"node_selector":        schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Node labels the pods need, e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`."},
+							"image_pull_secrets":   schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Names of Secrets used to pull the images."},
+							"priority_class_name":  optionalString("Priority class of the pods."),
+							"runtime_class_name":   optionalString("Runtime class, e.g. `nvidia`."),
+						},
+						Blocks: map[string]schema.Block{
+							"container":      containerBlock("A container of the pod; at least one.", true),
+							"init_container": containerBlock("An init container, e.g. to download model weights.", false),
+							"volume": schema.ListNestedBlock{
+								MarkdownDescription: "A volume: exactly one of `secret`, `config_map`, `empty_dir`, `persistent_volume_claim`.",
+								NestedObject: schema.NestedBlockObject{
+									Validators: []validator.Object{validators.ExactlyOneChild("secret", "config_map", "empty_dir", "persistent_volume_claim")},
+									Attributes: map[string]schema.Attribute{"name": requiredString("Volume name.", validators.KubeName(validators.DNSLabel))},
+									Blocks: map[string]schema.Block{
+										"secret":     optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A Secret.", Attributes: map[string]schema.Attribute{"secret_name": requiredString("The Secret.")}}),
+										"config_map": nameRefBlock("A ConfigMap."),
+										"empty_dir": schema.SingleNestedBlock{
+											MarkdownDescription: "Scratch space; `medium = \"Memory\"` for a RAM-backed /dev/shm.",
+											Attributes: map[string]schema.Attribute{
+												"medium":     optionalString("`Memory` for tmpfs; default: node disk.", oneOf(corev1.StorageMediumMemory)),
+												"size_limit": optionalString("Size limit, a quantity such as `8Gi`.", quantity()),
+											},
+										},
+										"persistent_volume_claim": optionalBlock(schema.SingleNestedBlock{
+											MarkdownDescription: "A PersistentVolumeClaim, e.g. holding model weights.",
+											Attributes: map[string]schema.Attribute{
+												"claim_name": requiredString("The claim."),
+												"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Mount read-only. Default: `false`."},
+											},
+										}),
+									},
+								},
+							},
+							"toleration": schema.ListNestedBlock{
+								MarkdownDescription: "A toleration, e.g. of the `nvidia.com/gpu` taint of GPU nodes.",
+								NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+									"key":                optionalString("Taint key."),
+									"operator":           optionalString("`Exists` or `Equal` (default).", oneOf(TolerationOperators...)),
+									"value":              optionalString("Taint value, with `Equal`."),
+									"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", oneOf(TaintEffects...)),
+									"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears."},
+								}},
+							},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+type quantityValues struct{}
+
+func (quantityValues) Description(_ context.Context) string {
+	return "values must be Kubernetes quantities such as 500m, 2 or 16Gi"
+}
+
+func (v quantityValues) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (quantityValues) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for k, v := range req.ConfigValue.Elements() {
+		sv, ok := v.(types.String)
+		if !ok || sv.IsNull() || sv.IsUnknown() {
+			continue
+		}
+		if _, err := resource.ParseQuantity(sv.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid quantity",
+				fmt.Sprintf("Attribute %s value %q is not a Kubernetes quantity such as 500m, 2 or 16Gi.", req.Path.AtMapKey(k), sv.ValueString()))
+		}
+	}
+}

@@ -1,0 +1,323 @@
+package keda
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+func int64Ptr(v types.Int64) *int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	i := v.ValueInt64()
+	return &i
+}
+
+func fromInt64Ptr(p *int64) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*p)
+}
+
+// Expand converts the block into the JobSpec KEDA copies into each Job.
+func (j *JobTargetRefModel) Expand() *batchv1.JobSpec {
+	if j == nil {
+		return nil
+	}
+	spec := &batchv1.JobSpec{
+		Parallelism:             int32Ptr(j.Parallelism),
+		Completions:             int32Ptr(j.Completions),
+		ActiveDeadlineSeconds:   int64Ptr(j.ActiveDeadlineSeconds),
+		BackoffLimit:            int32Ptr(j.BackoffLimit),
+		TTLSecondsAfterFinished: int32Ptr(j.TTLSecondsAfterFinished),
+	}
+	t := j.Template
+	if t == nil {
+		return spec
+	}
+	if md := t.Metadata; md != nil {
+		spec.Template.Labels = stringMap(md.Labels)
+		spec.Template.Annotations = stringMap(md.Annotations)
+	}
+	if ps := t.Spec; ps != nil {
+		pod := &spec.Template.Spec
+		pod.RestartPolicy = corev1.RestartPolicy(str(ps.RestartPolicy))
+		pod.ServiceAccountName = str(ps.ServiceAccountName)
+		pod.NodeSelector = stringMap(ps.NodeSelector)
+		pod.PriorityClassName = str(ps.PriorityClassName)
+		pod.RuntimeClassName = strPtr(ps.RuntimeClassName)
+		for _, name := range stringList(ps.ImagePullSecrets) {
+			pod.ImagePullSecrets = append(pod.ImagePullSecrets, corev1.LocalObjectReference{Name: name})
+		}
+		for _, c := range ps.Container {
+			pod.Containers = append(pod.Containers, c.expand())
+		}
+		for _, c := range ps.InitContainer {
+			pod.InitContainers = append(pod.InitContainers, c.expand())
+		}
+		for _, v := range ps.Volume {
+			pod.Volumes = append(pod.Volumes, v.expand())
+		}
+		for _, tol := range ps.Toleration {
+			pod.Tolerations = append(pod.Tolerations, corev1.Toleration{
+				Key: str(tol.Key), Operator: corev1.TolerationOperator(str(tol.Operator)), Value: str(tol.Value),
+				Effect: corev1.TaintEffect(str(tol.Effect)), TolerationSeconds: int64Ptr(tol.TolerationSeconds),
+			})
+		}
+	}
+	return spec
+}
+
+func (c ContainerModel) expand() corev1.Container {
+	out := corev1.Container{
+		Name: str(c.Name), Image: str(c.Image), ImagePullPolicy: corev1.PullPolicy(str(c.ImagePullPolicy)),
+		Command: stringList(c.Command), Args: stringList(c.Args), WorkingDir: str(c.WorkingDir),
+	}
+	for _, e := range c.Env {
+		env := corev1.EnvVar{Name: str(e.Name), Value: str(e.Value)}
+		if vf := e.ValueFrom; vf != nil {
+			env.ValueFrom = &corev1.EnvVarSource{}
+			if r := vf.SecretKeyRef; r != nil {
+				env.ValueFrom.SecretKeyRef = &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
+			}
+			if r := vf.ConfigMapKeyRef; r != nil {
+				env.ValueFrom.ConfigMapKeyRef = &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
+			}
+			if r := vf.FieldRef; r != nil {
+				env.ValueFrom.FieldRef = &corev1.ObjectFieldSelector{FieldPath: str(r.FieldPath)}
+			}
+		}
+		out.Env = append(out.Env, env)
+	}
+	for _, e := range c.EnvFrom {
+		src := corev1.EnvFromSource{Prefix: str(e.Prefix)}
+		if e.SecretRef != nil {
+			src.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: str(e.SecretRef.Name)}}
+		}
+		if e.ConfigMapRef != nil {
+			src.ConfigMapRef = &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: str(e.ConfigMapRef.Name)}}
+		}
+		out.EnvFrom = append(out.EnvFrom, src)
+	}
+	if r := c.Resources; r != nil {
+		out.Resources.Limits = resourceList(r.Limits)
+		out.Resources.Requests = resourceList(r.Requests)
+	}
+	for _, m := range c.VolumeMount {
+		out.VolumeMounts = append(out.VolumeMounts, corev1.VolumeMount{
+			Name: str(m.Name), MountPath: str(m.MountPath), SubPath: str(m.SubPath), ReadOnly: m.ReadOnly.ValueBool(),
+		})
+	}
+	return out
+}
+
+func (v VolumeModel) expand() corev1.Volume {
+	out := corev1.Volume{Name: str(v.Name)}
+	switch {
+	case v.Secret != nil:
+		out.Secret = &corev1.SecretVolumeSource{SecretName: str(v.Secret.SecretName)}
+	case v.ConfigMap != nil:
+		out.ConfigMap = &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: str(v.ConfigMap.Name)}}
+	case v.EmptyDir != nil:
+		out.EmptyDir = &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMedium(str(v.EmptyDir.Medium))}
+		if !v.EmptyDir.SizeLimit.IsNull() && !v.EmptyDir.SizeLimit.IsUnknown() {
+			if q, err := resource.ParseQuantity(v.EmptyDir.SizeLimit.ValueString()); err == nil {
+				out.EmptyDir.SizeLimit = &q
+			}
+		}
+	case v.PersistentVolumeClaim != nil:
+		out.PersistentVolumeClaim = &corev1.PersistentVolumeClaimVolumeSource{
+			ClaimName: str(v.PersistentVolumeClaim.ClaimName), ReadOnly: v.PersistentVolumeClaim.ReadOnly.ValueBool(),
+		}
+	}
+	return out
+}
+
+// resourceList parses quantities; invalid ones were rejected at plan.
+func resourceList(m types.Map) corev1.ResourceList {
+	sm := stringMap(m)
+	if len(sm) == 0 {
+		return nil
+	}
+	out := corev1.ResourceList{}
+	for k, v := range sm {
+		if q, err := resource.ParseQuantity(v); err == nil {
+			out[corev1.ResourceName(k)] = q
+		}
+	}
+	return out
+}
+
+// flattenResourceList writes quantities back. Kubernetes rewrites them in
+// canonical form ("1024Mi" becomes "1Gi"); a value equal to the prior one
+// keeps the prior spelling so that it never shows as a change.
+func flattenResourceList(rl corev1.ResourceList, prior types.Map) types.Map {
+	if len(rl) == 0 {
+		return types.MapNull(types.StringType)
+	}
+	priorStrings := stringMap(prior)
+	elems := make(map[string]attr.Value, len(rl))
+	for k, q := range rl {
+		s := q.String()
+		if p, ok := priorStrings[string(k)]; ok {
+			if pq, err := resource.ParseQuantity(p); err == nil && pq.Cmp(q) == 0 {
+				s = p
+			}
+		}
+		elems[string(k)] = types.StringValue(s)
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+func flattenQuantity(q *resource.Quantity, prior types.String) types.String {
+	if q == nil {
+		return types.StringNull()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if pq, err := resource.ParseQuantity(prior.ValueString()); err == nil && pq.Cmp(*q) == 0 {
+			return prior
+		}
+	}
+	return types.StringValue(q.String())
+}
+
+// FlattenJobTargetRef reads the JobSpec back; prior supplies quantity
+// spellings.
+func FlattenJobTargetRef(spec *batchv1.JobSpec, prior *JobTargetRefModel) *JobTargetRefModel {
+	if spec == nil {
+		return nil
+	}
+	j := &JobTargetRefModel{
+		Parallelism:             fromInt32Ptr(spec.Parallelism),
+		Completions:             fromInt32Ptr(spec.Completions),
+		ActiveDeadlineSeconds:   fromInt64Ptr(spec.ActiveDeadlineSeconds),
+		BackoffLimit:            fromInt32Ptr(spec.BackoffLimit),
+		TTLSecondsAfterFinished: fromInt32Ptr(spec.TTLSecondsAfterFinished),
+		Template:                &PodTemplateModel{},
+	}
+	var priorSpec *PodSpecModel
+	if prior != nil && prior.Template != nil {
+		priorSpec = prior.Template.Spec
+	}
+	if tm := spec.Template.ObjectMeta; len(tm.Labels) > 0 || len(tm.Annotations) > 0 {
+		j.Template.Metadata = &TemplateMetadataModel{Labels: mapValue(tm.Labels), Annotations: mapValue(tm.Annotations)}
+	}
+	pod := spec.Template.Spec
+	ps := &PodSpecModel{
+		RestartPolicy:      fromStr(string(pod.RestartPolicy)),
+		ServiceAccountName: fromStr(pod.ServiceAccountName),
+		NodeSelector:       mapValue(pod.NodeSelector),
+		PriorityClassName:  fromStr(pod.PriorityClassName),
+		RuntimeClassName:   fromStrPtr(pod.RuntimeClassName),
+		ImagePullSecrets:   types.ListNull(types.StringType),
+	}
+	var pulls []string
+	for _, s := range pod.ImagePullSecrets {
+		pulls = append(pulls, s.Name)
+	}
+	ps.ImagePullSecrets = listValue(pulls)
+	priorContainer := func(list []ContainerModel, i int) *ContainerModel {
+		if i < len(list) {
+			return &list[i]
+		}
+		return nil
+	}
+	var priorContainers, priorInit []ContainerModel
+	var priorVolumes []VolumeModel
+	if priorSpec != nil {
+		priorContainers, priorInit, priorVolumes = priorSpec.Container, priorSpec.InitContainer, priorSpec.Volume
+	}
+	for i, c := range pod.Containers {
+		ps.Container = append(ps.Container, flattenContainer(c, priorContainer(priorContainers, i)))
+	}
+	for i, c := range pod.InitContainers {
+		ps.InitContainer = append(ps.InitContainer, flattenContainer(c, priorContainer(priorInit, i)))
+	}
+	for i, v := range pod.Volumes {
+		var p *VolumeModel
+		if i < len(priorVolumes) {
+			p = &priorVolumes[i]
+		}
+		ps.Volume = append(ps.Volume, flattenVolume(v, p))
+	}
+	for _, t := range pod.Tolerations {
+		ps.Toleration = append(ps.Toleration, TolerationModel{
+			Key: fromStr(t.Key), Operator: fromStr(string(t.Operator)), Value: fromStr(t.Value),
+			Effect: fromStr(string(t.Effect)), TolerationSeconds: fromInt64Ptr(t.TolerationSeconds),
+		})
+	}
+	j.Template.Spec = ps
+	return j
+}
+
+func flattenContainer(c corev1.Container, prior *ContainerModel) ContainerModel {
+	out := ContainerModel{
+		Name: fromStr(c.Name), Image: fromStr(c.Image), ImagePullPolicy: fromStr(string(c.ImagePullPolicy)),
+		Command: listValue(c.Command), Args: listValue(c.Args), WorkingDir: fromStr(c.WorkingDir),
+	}
+	for _, e := range c.Env {
+		env := EnvModel{Name: fromStr(e.Name), Value: fromStr(e.Value)}
+		if vf := e.ValueFrom; vf != nil {
+			env.ValueFrom = &EnvValueFrom{}
+			if r := vf.SecretKeyRef; r != nil {
+				env.ValueFrom.SecretKeyRef = &SecretKeyRefModel{Name: fromStr(r.Name), Key: fromStr(r.Key)}
+			}
+			if r := vf.ConfigMapKeyRef; r != nil {
+				env.ValueFrom.ConfigMapKeyRef = &SecretKeyRefModel{Name: fromStr(r.Name), Key: fromStr(r.Key)}
+			}
+			if r := vf.FieldRef; r != nil {
+				env.ValueFrom.FieldRef = &FieldRefModel{FieldPath: fromStr(r.FieldPath)}
+			}
+		}
+		out.Env = append(out.Env, env)
+	}
+	for _, e := range c.EnvFrom {
+		src := EnvFromModel{Prefix: fromStr(e.Prefix)}
+		if e.SecretRef != nil {
+			src.SecretRef = &NameRefModel{Name: fromStr(e.SecretRef.Name)}
+		}
+		if e.ConfigMapRef != nil {
+			src.ConfigMapRef = &NameRefModel{Name: fromStr(e.ConfigMapRef.Name)}
+		}
+		out.EnvFrom = append(out.EnvFrom, src)
+	}
+	if len(c.Resources.Limits) > 0 || len(c.Resources.Requests) > 0 {
+		var priorLimits, priorRequests types.Map
+		if prior != nil && prior.Resources != nil {
+			priorLimits, priorRequests = prior.Resources.Limits, prior.Resources.Requests
+		}
+		out.Resources = &ResourcesModel{
+			Limits:   flattenResourceList(c.Resources.Limits, priorLimits),
+			Requests: flattenResourceList(c.Resources.Requests, priorRequests),
+		}
+	}
+	for _, m := range c.VolumeMounts {
+		out.VolumeMount = append(out.VolumeMount, VolumeMountModel{
+			Name: fromStr(m.Name), MountPath: fromStr(m.MountPath), SubPath: fromStr(m.SubPath), ReadOnly: types.BoolValue(m.ReadOnly),
+		})
+	}
+	return out
+}
+
+func flattenVolume(v corev1.Volume, prior *VolumeModel) VolumeModel {
+	out := VolumeModel{Name: fromStr(v.Name)}
+	switch {
+	case v.Secret != nil:
+		out.Secret = &SecretVolume{SecretName: fromStr(v.Secret.SecretName)}
+	case v.ConfigMap != nil:
+		out.ConfigMap = &NameRefModel{Name: fromStr(v.ConfigMap.Name)}
+	case v.EmptyDir != nil:
+		priorSize := types.StringNull()
+		if prior != nil && prior.EmptyDir != nil {
+			priorSize = prior.EmptyDir.SizeLimit
+		}
+		out.EmptyDir = &EmptyDirVolume{Medium: fromStr(string(v.EmptyDir.Medium)), SizeLimit: flattenQuantity(v.EmptyDir.SizeLimit, priorSize)}
+	case v.PersistentVolumeClaim != nil:
+		out.PersistentVolumeClaim = &PVCVolume{ClaimName: fromStr(v.PersistentVolumeClaim.ClaimName), ReadOnly: types.BoolValue(v.PersistentVolumeClaim.ReadOnly)}
+	}
+	return out
+}

@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
+)
+
+type scaledJobModel struct {
+	ID       types.String        `tfsdk:"id"`
+	Metadata *keda.MetadataModel `tfsdk:"metadata"`
+	keda.ScaledJobSpecModel
+	WaitForReady types.Bool     `tfsdk:"wait_for_ready"`
+	Status       types.Object   `tfsdk:"status"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+type scaledJobResource struct {
+	client *kube.Client
+}
+
+var (
+	_ resource.ResourceWithImportState = (*scaledJobResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scaledJobResource)(nil)
+)
+
+// NewScaledJobResource is keda_ml_scaled_job.
+func NewScaledJobResource() resource.Resource { return &scaledJobResource{} }
+
+func (r *scaledJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ml_scaled_job"
+}
+
+func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := keda.ScaledJobSpecAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Computed: true, MarkdownDescription: "`namespace/name` of the ScaledJob.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["wait_for_ready"] = schema.BoolAttribute{
+		Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+		MarkdownDescription: "After create and update, wait (up to the `create`/`update` timeout) until KEDA's operator " +
+			"reports the ScaledJob Ready, and fail with KEDA's own message when it reports it not Ready. Needs KEDA running. Default: `false`.",
+	}
+	attrs["status"] = statusAttribute("ScaledJob", false)
+	blocks := keda.ScaledJobSpecBlocks()
+	blocks["metadata"] = keda.MetadataBlock("ScaledJob", true)
+	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A KEDA `ScaledJob` for batch inference: KEDA starts one Kubernetes Job per unit of queued work " +
+			"(up to `max_replica_count`), from a typed Job template with GPU limits, volumes, tolerations and the like. " +
+			"Takes the same typed triggers as `keda_ml_scaled_object`, except `cpu` and `memory`, which KEDA cannot scale jobs on. " +
+			"A `gpu` trigger here matches the pods of the ScaledJob's Jobs (named after the ScaledJob).",
+		Attributes: attrs,
+		Blocks:     blocks,
+	}
+}
+
+func (r *scaledJobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fills the generated gpu queries and runs KEDA's checks on the
+// object the plan would write.
+func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config scaledJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || plan.Metadata == nil {
+		return
+	}
+	ns, name := plan.Metadata.Namespace, plan.Metadata.Name
+	planGPUQueries(plan.Trigger, config.Trigger, !ns.IsUnknown() && !name.IsUnknown(),
+		keda.TriggerContext{Namespace: ns.ValueString(), TargetName: name.ValueString()})
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if req.Config.Raw.IsFullyKnown() {
+		resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, plan.Metadata.ObjectMeta())...)
+	}
+}
+
+func (r *scaledJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+}
+
+func (r *scaledJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+}
+
+// write applies the plan and, when asked, waits for KEDA; see
+// scaledObjectResource.write.
+func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+	var m scaledJobModel
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
+	defer cancel()
+	meta := m.Metadata.ObjectMeta()
+	api, err := r.client.ScaledJobs(meta.Namespace)
+	if err != nil {
+		diags.Append(apiError("Failed to apply ScaledJob", err))
+		return
+	}
+	out, err := api.Apply(ctx, meta.Name, m.Expand(meta))
+	if err != nil {
+		diags.Append(apiError("Failed to apply ScaledJob", err))
+		return
+	}
+	if m.WaitForReady.ValueBool() {
+		ready, err := r.client.WaitScaledJobReady(ctx, meta.Namespace, meta.Name)
+		if ready != nil {
+			out = ready
+		}
+		appendReadinessError(diags, "ScaledJob", err)
+	}
+	m.Metadata.UID = types.StringValue(string(out.UID))
+	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
+	m.Status = flattenStatus(out.Status.Conditions, false)
+	diags.Append(state.Set(ctx, &m)...)
+}
+
+func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scaledJobModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
+	defer cancel()
+	ns, name, err := parseNamespacedID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	api, err := r.client.ScaledJobs(ns)
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to read ScaledJob", err))
+		return
+	}
+	sj, err := api.Get(ctx, name)
+	if kube.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to read ScaledJob", err))
+		return
+	}
+	// A nil prior metadata means the object is being imported.
+	var prior *keda.ScaledJobSpecModel
+	if state.Metadata != nil {
+		prior = &state.ScaledJobSpecModel
+	}
+	meta := keda.FlattenMetadata(sj.ObjectMeta, state.Metadata, kube.FieldManager)
+	state.Metadata = &meta
+	state.ScaledJobSpecModel = keda.FlattenScaledJobSpec(sj, prior)
+	if state.WaitForReady.IsNull() {
+		state.WaitForReady = types.BoolValue(false)
+	}
+	state.Status = flattenStatus(sj.Status.Conditions, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *scaledJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scaledJobModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
+	defer cancel()
+	ns, name, err := parseNamespacedID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return
+	}
+	api, err := r.client.ScaledJobs(ns)
+	if err == nil {
+		err = api.Delete(ctx, name)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to delete ScaledJob", err))
+	}
+}
+
+func (r *scaledJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if _, _, err := parseNamespacedID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
