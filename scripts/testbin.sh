@@ -6,7 +6,7 @@
 #
 # usage: scripts/testbin.sh [group ...]
 #   groups: apiserver (kube-apiserver), etcd, controllers (kube-controller-manager,
-#   kube-scheduler); default: apiserver etcd
+#   kube-scheduler), kwok (fake kubelet); default: apiserver etcd
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +41,11 @@ build_group() {
 		moddir=$root/tools/etcd
 		ldflags="-s -w"
 		pkgs="go.etcd.io/etcd/server/v3"
+		;;
+	kwok)
+		moddir=$root/tools/kwok
+		ldflags="-s -w"
+		pkgs="sigs.k8s.io/kwok/cmd/kwok"
 		;;
 	*) echo "testbin: unknown group $group" >&2; exit 2 ;;
 	esac

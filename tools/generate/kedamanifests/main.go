@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -23,6 +24,8 @@ import (
 )
 
 const kedaModule = "github.com/kedacore/keda/v2"
+
+var versionLabel = regexp.MustCompile(`(version:[ ]*).*`)
 
 func main() {
 	providerDir := flag.String("provider-dir", "../..", "the provider's module root, whose go.mod pins keda/v2")
@@ -74,7 +77,8 @@ func moduleDir(providerDir string) (dir, version string, err error) {
 }
 
 // render runs kustomize on a copy of config/ whose top kustomization pins
-// the images, as KEDA's release process does with `kustomize edit set image`.
+// the images and whose labels carry the version, as KEDA's `make release`
+// does.
 func render(moduleDir, version string) ([]byte, error) {
 	fs := filesys.MakeFsInMemory()
 	src := filepath.Join(moduleDir, "config")
@@ -87,6 +91,10 @@ func render(moduleDir, version string) ([]byte, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
+		if filepath.Base(rel) == "metadataLabelTransformer.yaml" {
+			// As KEDA's `make release` does: label objects with the version.
+			data = versionLabel.ReplaceAll(data, []byte("${1}"+version))
+		}
 		return fs.WriteFile(filepath.Join("/config", rel), data)
 	})
 	if err != nil {
