@@ -63,6 +63,15 @@ build_group() {
 		done
 		touch "$dir/.complete"
 	fi
+	if [ "$group" = kwok ] && [ ! -d "$dir/kwok-stages" ]; then
+		# kwok needs Stage documents to move nodes and pods along; take the
+		# "fast" ones shipped in the pinned module.
+		local kwokdir
+		kwokdir=$(cd "$moddir" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+		mkdir -p "$dir/kwok-stages.tmp"
+		cp "$kwokdir"/kustomize/stage/node/fast/node-*.yaml "$kwokdir"/kustomize/stage/pod/fast/pod-*.yaml "$dir/kwok-stages.tmp/"
+		mv "$dir/kwok-stages.tmp" "$dir/kwok-stages"
+	fi
 	mkdir -p "$root/.testbin"
 	for f in "$dir"/*; do
 		ln -sfn "$f" "$root/.testbin/$(basename "$f")"

@@ -4,10 +4,10 @@
 package acctest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -22,6 +22,7 @@ import (
 // ControlPlane is a running etcd + kube-apiserver.
 type ControlPlane struct {
 	env            *envtest.Environment
+	procs          []*exec.Cmd
 	Config         *rest.Config
 	KubeconfigPath string
 	dir            string
@@ -32,6 +33,9 @@ type Options struct {
 	// WithoutCRDs leaves KEDA's CRDs out, to test what users see before
 	// KEDA is installed.
 	WithoutCRDs bool
+	// Workloads adds kube-controller-manager, kube-scheduler and a kwok
+	// node, so that Deployments become Available.
+	Workloads bool
 }
 
 // BinDir is where the control-plane binaries are: $KEDA_TESTBIN, or the
@@ -116,11 +120,21 @@ func Start(opts Options) (*ControlPlane, error) {
 		return nil, err
 	}
 	cp.Config = user.Config()
+	if opts.Workloads {
+		if err := cp.startWorkloads(bin); err != nil {
+			cp.Stop()
+			return nil, err
+		}
+	}
 	return cp, nil
 }
 
 // Stop stops the control plane and removes its files.
 func (cp *ControlPlane) Stop() {
+	for _, p := range cp.procs {
+		_ = p.Process.Kill()
+		_ = p.Wait()
+	}
 	_ = cp.env.Stop()
 	_ = os.RemoveAll(cp.dir)
 }
@@ -128,14 +142,4 @@ func (cp *ControlPlane) Stop() {
 // Clientset is a Kubernetes client for test setup and assertions.
 func (cp *ControlPlane) Clientset() *kubernetes.Clientset {
 	return kubernetes.NewForConfigOrDie(cp.Config)
-}
-
-// InstallCRDs installs KEDA's bundled CRDs into a plane started without them.
-func (cp *ControlPlane) InstallCRDs(ctx context.Context) error {
-	crds, err := install.CRDs()
-	if err != nil {
-		return err
-	}
-	_, err = envtest.InstallCRDs(cp.Config, envtest.CRDInstallOptions{CRDs: crds})
-	return err
 }

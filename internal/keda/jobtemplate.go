@@ -1,9 +1,6 @@
 package keda
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/kedaml/terraform-provider-keda/internal/validators"
 )
@@ -163,7 +159,7 @@ type TolerationModel struct {
 func quantityMap(description string) schema.MapAttribute {
 	return schema.MapAttribute{
 		Optional: true, ElementType: types.StringType, MarkdownDescription: description,
-		Validators: []validator.Map{quantityValues{}},
+		Validators: []validator.Map{validators.QuantityValues()},
 	}
 }
 
@@ -328,29 +324,5 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 				},
 			},
 		},
-	}
-}
-
-type quantityValues struct{}
-
-func (quantityValues) Description(_ context.Context) string {
-	return "values must be Kubernetes quantities such as 500m, 2 or 16Gi"
-}
-
-func (v quantityValues) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (quantityValues) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for k, v := range req.ConfigValue.Elements() {
-		sv, ok := v.(types.String)
-		if !ok || sv.IsNull() || sv.IsUnknown() {
-			continue
-		}
-		if _, err := resource.ParseQuantity(sv.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid quantity",
-				fmt.Sprintf("Attribute %s value %q is not a Kubernetes quantity such as 500m, 2 or 16Gi.", req.Path.AtMapKey(k), sv.ValueString()))
-		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -26,11 +27,12 @@ type Client struct {
 	config  Config
 	unknown bool
 
-	once sync.Once
-	err  error
-	rest *rest.Config
-	keda kedaclient.Interface
-	core kubernetes.Interface
+	once    sync.Once
+	err     error
+	rest    *rest.Config
+	keda    kedaclient.Interface
+	core    kubernetes.Interface
+	dynamic dynamic.Interface
 }
 
 // NewClient returns a client for cfg. When unknown is true the configuration
@@ -72,7 +74,11 @@ func (c *Client) build(rc *rest.Config) error {
 	if err != nil {
 		return fmt.Errorf("building the Kubernetes client: %w", err)
 	}
-	c.rest, c.keda, c.core = rc, kc, cc
+	dc, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return fmt.Errorf("building the dynamic client: %w", err)
+	}
+	c.rest, c.keda, c.core, c.dynamic = rc, kc, cc, dc
 	return nil
 }
 

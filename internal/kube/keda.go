@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -109,4 +110,83 @@ func waitReady[T any](ctx context.Context, api Objects[T], name string, conditio
 		}
 		delay = min(2*delay, 2*time.Second)
 	}
+}
+
+// ListKEDAObjects names every ScaledObject, ScaledJob, TriggerAuthentication
+// and ClusterTriggerAuthentication in the cluster.
+func (c *Client) ListKEDAObjects(ctx context.Context) ([]string, error) {
+	kc, err := c.KEDA()
+	if err != nil {
+		return nil, err
+	}
+	api := kc.KedaV1alpha1()
+	var out []string
+	sos, err := api.ScaledObjects("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range sos.Items {
+		out = append(out, "ScaledObject "+o.Namespace+"/"+o.Name)
+	}
+	sjs, err := api.ScaledJobs("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range sjs.Items {
+		out = append(out, "ScaledJob "+o.Namespace+"/"+o.Name)
+	}
+	tas, err := api.TriggerAuthentications("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range tas.Items {
+		out = append(out, "TriggerAuthentication "+o.Namespace+"/"+o.Name)
+	}
+	ctas, err := api.ClusterTriggerAuthentications().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range ctas.Items {
+		out = append(out, "ClusterTriggerAuthentication "+o.Name)
+	}
+	return out, nil
+}
+
+// DeleteKEDAObjects deletes every ScaledObject, ScaledJob and
+// (Cluster)TriggerAuthentication in the cluster and waits until they are
+// gone.
+func (c *Client) DeleteKEDAObjects(ctx context.Context) error {
+	kc, err := c.KEDA()
+	if err != nil {
+		return err
+	}
+	api := kc.KedaV1alpha1()
+	policy := metav1.DeletePropagationBackground
+	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
+	nss, err := c.core.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, ns := range nss.Items {
+		for _, del := range []func() error{
+			func() error { return api.ScaledObjects(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{}) },
+			func() error { return api.ScaledJobs(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{}) },
+			func() error {
+				return api.TriggerAuthentications(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{})
+			},
+		} {
+			if err := del(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := api.ClusterTriggerAuthentications().DeleteCollection(ctx, opts, metav1.ListOptions{}); err != nil {
+		return err
+	}
+	return poll(ctx, func() (bool, error) {
+		left, err := c.ListKEDAObjects(ctx)
+		return len(left) == 0, err
+	}, func() error {
+		return errors.New("KEDA objects still exist: their finalizers have not cleared (is KEDA's operator running?)")
+	})
 }

@@ -226,6 +226,7 @@ func (p *kedaProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewClusterTriggerAuthenticationResource,
 		NewScaledObjectResource,
 		NewScaledJobResource,
+		NewInstallationResource,
 	}
 }
 

@@ -1,0 +1,2 @@
+# Import by namespace.
+terraform import keda_installation.this keda

@@ -1,0 +1,584 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	kresource "k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kedaml/terraform-provider-keda/internal/install"
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
+	"github.com/kedaml/terraform-provider-keda/internal/validators"
+)
+
+const (
+	installTimeout = 10 * time.Minute
+	// inSync is sync_status when every installed object is as applied.
+	inSync = "in sync"
+)
+
+// LogLevels are the log levels of KEDA's components.
+var LogLevels = []string{"debug", "info", "error"}
+
+type installationModel struct {
+	ID                    types.String           `tfsdk:"id"`
+	Namespace             types.String           `tfsdk:"namespace"`
+	Version               types.String           `tfsdk:"version"`
+	ImageRegistry         types.String           `tfsdk:"image_registry"`
+	ImagePullSecrets      types.List             `tfsdk:"image_pull_secrets"`
+	Operator              *componentModel        `tfsdk:"operator"`
+	MetricsServer         *componentModel        `tfsdk:"metrics_server"`
+	Webhooks              *webhooksModel         `tfsdk:"webhooks"`
+	WatchNamespace        types.String           `tfsdk:"watch_namespace"`
+	NodeSelector          types.Map              `tfsdk:"node_selector"`
+	Toleration            []keda.TolerationModel `tfsdk:"toleration"`
+	PriorityClassName     types.String           `tfsdk:"priority_class_name"`
+	Wait                  types.Bool             `tfsdk:"wait"`
+	DeleteCRDsWithObjects types.Bool             `tfsdk:"delete_crds_with_objects"`
+	ManagesNamespace      types.Bool             `tfsdk:"manages_namespace"`
+	Objects               types.List             `tfsdk:"objects"`
+	SyncStatus            types.String           `tfsdk:"sync_status"`
+	Timeouts              timeouts.Value         `tfsdk:"timeouts"`
+}
+
+type componentModel struct {
+	Image     types.String         `tfsdk:"image"`
+	Replicas  types.Int64          `tfsdk:"replicas"`
+	LogLevel  types.String         `tfsdk:"log_level"`
+	Resources *keda.ResourcesModel `tfsdk:"resources"`
+}
+
+type webhooksModel struct {
+	Enabled   types.Bool           `tfsdk:"enabled"`
+	Image     types.String         `tfsdk:"image"`
+	Replicas  types.Int64          `tfsdk:"replicas"`
+	LogLevel  types.String         `tfsdk:"log_level"`
+	Resources *keda.ResourcesModel `tfsdk:"resources"`
+}
+
+type installationResource struct {
+	client *kube.Client
+}
+
+var (
+	_ resource.ResourceWithImportState = (*installationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*installationResource)(nil)
+)
+
+// NewInstallationResource is keda_installation.
+func NewInstallationResource() resource.Resource { return &installationResource{} }
+
+func (r *installationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_installation"
+}
+
+func componentAttributes(name string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"image": schema.StringAttribute{Optional: true, MarkdownDescription: "Full image reference of the " + name + "; overrides `image_registry`.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+		"replicas": schema.Int64Attribute{Optional: true, MarkdownDescription: "Replicas of the " + name + ". Default: upstream's (`1`).",
+			Validators: []validator.Int64{int64validator.AtLeast(1)}},
+		"log_level": schema.StringAttribute{Optional: true, MarkdownDescription: "Log level: `debug`, `info` or `error`. Default: upstream's.",
+			Validators: []validator.String{stringvalidator.OneOf(LogLevels...)}},
+	}
+}
+
+func resourcesBlock() schema.SingleNestedBlock {
+	quantities := func(d string) schema.MapAttribute {
+		return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: d,
+			Validators: []validator.Map{validators.QuantityValues()}}
+	}
+	return schema.SingleNestedBlock{
+		MarkdownDescription: "Requests and limits, replacing upstream's.",
+		Attributes:          map[string]schema.Attribute{"limits": quantities("Limits."), "requests": quantities("Requests.")},
+	}
+}
+
+func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	webhookAttrs := componentAttributes("admission webhooks")
+	webhookAttrs["enabled"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+		MarkdownDescription: "Install KEDA's admission webhooks. Default: `true`."}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Installs KEDA " + install.BundledVersion() + " — its CRDs (exact upstream schemas), operator, metrics API " +
+			"server with its APIService, admission webhooks and RBAC — from the manifests bundled in the provider: no Helm, " +
+			"no chart repository, no download. Objects are written with server-side apply, CRDs first; drift (an object " +
+			"changed or deleted by hand) shows in `sync_status` and is repaired by the next apply. Destroy removes what it " +
+			"installed, but keeps the CRDs while ScaledObjects, ScaledJobs or TriggerAuthentications exist, unless " +
+			"`delete_crds_with_objects` is set.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The namespace KEDA is installed in.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"namespace": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("keda"),
+				MarkdownDescription: "Namespace of KEDA's components; created unless it exists. Default: `keda`. Changing it reinstalls.",
+				Validators:          []validator.String{validators.KubeName(validators.DNSLabel)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"version": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(install.BundledVersion()),
+				MarkdownDescription: "KEDA version. The provider bundles exactly one: `" + install.BundledVersion() + "` (the default).",
+				Validators:          []validator.String{stringvalidator.OneOf(install.BundledVersion())}},
+			"image_registry": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Registry (and path) mirroring `ghcr.io`: `registry.internal/mirror` turns `ghcr.io/kedacore/keda:" +
+					install.BundledVersion() + "` into `registry.internal/mirror/kedacore/keda:" + install.BundledVersion() + "`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"image_pull_secrets": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Secrets (in `namespace`) used to pull the images."},
+			"watch_namespace": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Only watch ScaledObjects and ScaledJobs in this namespace. Default: all namespaces.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Node labels KEDA's pods need, added to upstream's `kubernetes.io/os = linux`."},
+			"priority_class_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Priority class of KEDA's pods.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"wait": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Return only when the operator, metrics server and webhook Deployments are Available and the " +
+					"metrics APIService is Available. Default: `true`."},
+			"delete_crds_with_objects": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, delete KEDA's CRDs even when ScaledObjects, ScaledJobs or TriggerAuthentications " +
+					"that this configuration does not manage still exist: they are deleted with them. Default: `false` (the CRDs " +
+					"are kept, with a warning naming those objects)."},
+			"manages_namespace": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "Whether the installation created `namespace` (and so deletes it on destroy).",
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
+			"objects": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The objects installed, as `Kind namespace/name`."},
+			"sync_status": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "`in sync`, or which installed objects were changed or deleted outside Terraform; the next apply restores them."},
+		},
+		Blocks: map[string]schema.Block{
+			"operator":       schema.SingleNestedBlock{MarkdownDescription: "The operator.", Attributes: componentAttributes("operator"), Blocks: map[string]schema.Block{"resources": resourcesBlock()}},
+			"metrics_server": schema.SingleNestedBlock{MarkdownDescription: "The metrics API server.", Attributes: componentAttributes("metrics server"), Blocks: map[string]schema.Block{"resources": resourcesBlock()}},
+			"webhooks":       schema.SingleNestedBlock{MarkdownDescription: "The admission webhooks.", Attributes: webhookAttrs, Blocks: map[string]schema.Block{"resources": resourcesBlock()}},
+			"toleration":     tolerationBlock(),
+			"timeouts":       timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func tolerationBlock() schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: "A toleration of KEDA's pods.",
+		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+			"key":                schema.StringAttribute{Optional: true, MarkdownDescription: "Taint key."},
+			"operator":           schema.StringAttribute{Optional: true, MarkdownDescription: "`Exists` or `Equal` (default).", Validators: []validator.String{stringvalidator.OneOf("Exists", "Equal")}},
+			"value":              schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value, with `Equal`."},
+			"effect":             schema.StringAttribute{Optional: true, MarkdownDescription: "`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
+			"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds pods stay after the taint appears."},
+		}},
+	}
+}
+
+func (r *installationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func quantities(m types.Map) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	for k, v := range stringMapOf(m) {
+		if q, err := kresource.ParseQuantity(v); err == nil {
+			out[corev1.ResourceName(k)] = q
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func stringMapOf(m types.Map) map[string]string {
+	out := map[string]string{}
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+func componentParams(image types.String, replicas types.Int64, logLevel types.String, res *keda.ResourcesModel) install.ComponentParams {
+	p := install.ComponentParams{Image: image.ValueString(), LogLevel: logLevel.ValueString()}
+	if !replicas.IsNull() && !replicas.IsUnknown() {
+		n := int32(replicas.ValueInt64())
+		p.Replicas = &n
+	}
+	if res != nil {
+		p.Resources = &corev1.ResourceRequirements{Limits: quantities(res.Limits), Requests: quantities(res.Requests)}
+	}
+	return p
+}
+
+// params converts the model into the installer's parameters.
+func (m installationModel) params() install.Params {
+	p := install.Params{
+		Namespace:         m.Namespace.ValueString(),
+		ImageRegistry:     m.ImageRegistry.ValueString(),
+		WatchNamespace:    m.WatchNamespace.ValueString(),
+		NodeSelector:      stringMapOf(m.NodeSelector),
+		PriorityClassName: m.PriorityClassName.ValueString(),
+		Components:        map[install.Component]install.ComponentParams{},
+	}
+	for _, v := range m.ImagePullSecrets.Elements() {
+		if s, ok := v.(types.String); ok {
+			p.ImagePullSecrets = append(p.ImagePullSecrets, s.ValueString())
+		}
+	}
+	if c := m.Operator; c != nil {
+		p.Components[install.Operator] = componentParams(c.Image, c.Replicas, c.LogLevel, c.Resources)
+	}
+	if c := m.MetricsServer; c != nil {
+		p.Components[install.MetricsServer] = componentParams(c.Image, c.Replicas, c.LogLevel, c.Resources)
+	}
+	if c := m.Webhooks; c != nil {
+		p.Components[install.Webhooks] = componentParams(c.Image, c.Replicas, c.LogLevel, c.Resources)
+		p.WebhooksDisabled = !c.Enabled.IsNull() && !c.Enabled.ValueBool()
+	}
+	for _, t := range m.Toleration {
+		tol := corev1.Toleration{
+			Key: t.Key.ValueString(), Operator: corev1.TolerationOperator(t.Operator.ValueString()), Value: t.Value.ValueString(),
+			Effect: corev1.TaintEffect(t.Effect.ValueString()),
+		}
+		if !t.TolerationSeconds.IsNull() {
+			s := t.TolerationSeconds.ValueInt64()
+			tol.TolerationSeconds = &s
+		}
+		p.Tolerations = append(p.Tolerations, tol)
+	}
+	return p
+}
+
+// desired renders the objects the installation consists of; without the
+// Namespace when it was there before.
+func (m installationModel) desired(managesNamespace bool) ([]*unstructured.Unstructured, error) {
+	objs, err := install.Render(m.params())
+	if err != nil {
+		return nil, err
+	}
+	if managesNamespace {
+		return objs, nil
+	}
+	return slices.DeleteFunc(objs, func(o *unstructured.Unstructured) bool { return o.GetKind() == "Namespace" }), nil
+}
+
+func objectList(objs []*unstructured.Unstructured) types.List {
+	refs := make([]attr.Value, len(objs))
+	for i, o := range objs {
+		refs[i] = types.StringValue(kube.ObjectRef(o))
+	}
+	return types.ListValueMust(types.StringType, refs)
+}
+
+// ModifyPlan marks an installation that drifted for repair and lists the
+// objects it will consist of.
+func (r *installationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan installationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.SyncStatus = types.StringValue(inSync)
+	if req.Config.Raw.IsFullyKnown() && !plan.ManagesNamespace.IsUnknown() {
+		if objs, err := plan.desired(plan.ManagesNamespace.ValueBool()); err == nil {
+			plan.Objects = objectList(objs)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *installationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m installationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Create, &resp.Diagnostics)
+	defer cancel()
+	core, err := r.client.Core()
+	if err != nil {
+		resp.Diagnostics.Append(apiError("Failed to install KEDA", err))
+		return
+	}
+	_, err = core.CoreV1().Namespaces().Get(ctx, m.Namespace.ValueString(), metav1.GetOptions{})
+	switch {
+	case kube.IsNotFound(err):
+		m.ManagesNamespace = types.BoolValue(true)
+	case err == nil:
+		m.ManagesNamespace = types.BoolValue(false)
+	default:
+		resp.Diagnostics.Append(apiError("Failed to install KEDA", err))
+		return
+	}
+	r.install(ctx, &m, &resp.State, &resp.Diagnostics)
+}
+
+func (r *installationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m, prior installationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Update, &resp.Diagnostics)
+	defer cancel()
+	m.ManagesNamespace = prior.ManagesNamespace
+	r.install(ctx, &m, &resp.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Objects a parameter removed (webhooks disabled) are deleted.
+	before, err := prior.desired(prior.ManagesNamespace.ValueBool())
+	if err != nil {
+		return
+	}
+	after := map[string]bool{}
+	for _, v := range m.Objects.Elements() {
+		after[v.(types.String).ValueString()] = true
+	}
+	for i := len(before) - 1; i >= 0; i-- {
+		if !after[kube.ObjectRef(before[i])] {
+			if err := r.client.DeleteObject(ctx, before[i]); err != nil {
+				resp.Diagnostics.Append(apiError("Failed to remove a KEDA component", err))
+			}
+		}
+	}
+}
+
+func withInstallTimeout(ctx context.Context, t timeouts.Value, op timeoutFunc, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	timeout, d := op(t, ctx, installTimeout)
+	diags.Append(d...)
+	return context.WithTimeout(ctx, timeout)
+}
+
+// install applies every object in dependency order: namespace and CRDs
+// first, then, once the CRDs are Established, the rest; and waits for
+// availability when asked. The state is written as soon as objects exist,
+// so that a failed wait still records what was installed.
+func (r *installationResource) install(ctx context.Context, m *installationModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	objs, err := m.desired(m.ManagesNamespace.ValueBool())
+	if err != nil {
+		diags.AddError("Failed to render KEDA's manifests", "This is a bug in the provider: "+err.Error())
+		return
+	}
+	first := func(o *unstructured.Unstructured) bool {
+		return o.GetKind() == "Namespace" || o.GetKind() == "CustomResourceDefinition"
+	}
+	var crds []*unstructured.Unstructured
+	for _, phase := range []func(*unstructured.Unstructured) bool{first, func(o *unstructured.Unstructured) bool { return !first(o) }} {
+		for _, o := range objs {
+			if !phase(o) {
+				continue
+			}
+			if _, err := r.client.ApplyObject(ctx, o, false); err != nil {
+				diags.Append(apiError("Failed to install KEDA", err))
+				return
+			}
+			if o.GetKind() == "CustomResourceDefinition" {
+				crds = append(crds, o)
+			}
+		}
+		if len(crds) > 0 {
+			if err := r.client.WaitEstablished(ctx, crds); err != nil {
+				diags.Append(apiError("KEDA's CRDs are not established", err))
+				return
+			}
+			crds = nil
+		}
+	}
+	m.ID = m.Namespace
+	m.Objects = objectList(objs)
+	m.SyncStatus = types.StringValue(inSync)
+	diags.Append(state.Set(ctx, m)...)
+	if !m.Wait.ValueBool() {
+		return
+	}
+	for _, o := range objs {
+		var err error
+		switch o.GetKind() {
+		case "Deployment":
+			err = r.client.WaitDeploymentAvailable(ctx, o)
+		case "APIService":
+			err = r.client.WaitAPIServiceAvailable(ctx, o)
+		}
+		if err != nil {
+			diags.AddError("KEDA did not become available",
+				err.Error()+". Set wait = false to not wait, or a longer create/update timeout.")
+			return
+		}
+	}
+}
+
+func (r *installationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m installationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
+	defer cancel()
+	if m.Namespace.IsNull() {
+		m.Namespace = m.ID
+	}
+	importing := m.ManagesNamespace.IsNull()
+	if importing {
+		r.importDefaults(ctx, &m)
+	}
+	objs, err := m.desired(m.ManagesNamespace.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Failed to render KEDA's manifests", err.Error())
+		return
+	}
+	var drift []string
+	present := 0
+	for _, o := range objs {
+		problem, err := r.compare(ctx, o)
+		if err != nil {
+			resp.Diagnostics.Append(apiError("Failed to read the KEDA installation", err))
+			return
+		}
+		if problem == "" || !strings.HasSuffix(problem, "deleted") {
+			present++
+		}
+		if problem != "" {
+			drift = append(drift, problem)
+		}
+	}
+	if present == 0 {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	m.Objects = objectList(objs)
+	m.SyncStatus = types.StringValue(inSync)
+	if len(drift) > 0 {
+		m.SyncStatus = types.StringValue("out of sync: " + strings.Join(drift, "; "))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// importDefaults fills what an import by namespace does not say.
+func (r *installationResource) importDefaults(ctx context.Context, m *installationModel) {
+	m.Version = types.StringValue(install.BundledVersion())
+	m.Wait = types.BoolValue(true)
+	m.DeleteCRDsWithObjects = types.BoolValue(false)
+	m.ImagePullSecrets = types.ListNull(types.StringType)
+	m.NodeSelector = types.MapNull(types.StringType)
+	m.ManagesNamespace = types.BoolValue(false)
+	if core, err := r.client.Core(); err == nil {
+		if ns, err := core.CoreV1().Namespaces().Get(ctx, m.Namespace.ValueString(), metav1.GetOptions{}); err == nil {
+			for _, f := range ns.ManagedFields {
+				if f.Manager == kube.FieldManager {
+					m.ManagesNamespace = types.BoolValue(true)
+				}
+			}
+		}
+	}
+}
+
+// compare says how the live object differs from what the installation
+// applies: "" when it does not, "… deleted" when it is gone, "… changed" when
+// applying it again would change a declared field.
+func (r *installationResource) compare(ctx context.Context, o *unstructured.Unstructured) (string, error) {
+	live, err := r.client.GetObject(ctx, o)
+	if kube.IsNotFound(err) {
+		return kube.ObjectRef(o) + " deleted", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	wouldBe, err := r.client.ApplyObject(ctx, o, true)
+	if err != nil {
+		return "", err
+	}
+	if !reflect.DeepEqual(withoutBookkeeping(live), withoutBookkeeping(wouldBe)) {
+		return kube.ObjectRef(o) + " changed", nil
+	}
+	return "", nil
+}
+
+// withoutBookkeeping strips what changes without anyone changing the object's
+// content: bookkeeping metadata and status.
+func withoutBookkeeping(o *unstructured.Unstructured) map[string]any {
+	c := o.DeepCopy().Object
+	delete(c, "status")
+	if meta, ok := c["metadata"].(map[string]any); ok {
+		for _, k := range []string{"managedFields", "resourceVersion", "generation"} {
+			delete(meta, k)
+		}
+	}
+	return c
+}
+
+func (r *installationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m installationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
+	defer cancel()
+	objs, err := m.desired(m.ManagesNamespace.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Failed to render KEDA's manifests", err.Error())
+		return
+	}
+	remaining, err := r.client.ListKEDAObjects(ctx)
+	if err != nil && !kube.IsMissingKind(err) {
+		resp.Diagnostics.Append(apiError("Failed to list KEDA objects before uninstalling", err))
+		return
+	}
+	keepCRDs := len(remaining) > 0 && !m.DeleteCRDsWithObjects.ValueBool()
+	if keepCRDs {
+		shown := remaining
+		if len(shown) > 10 {
+			shown = append(shown[:10:10], fmt.Sprintf("and %d more", len(remaining)-10))
+		}
+		resp.Diagnostics.AddWarning("KEDA's CRDs were kept",
+			fmt.Sprintf("These objects exist and are not managed by this configuration: %s. Deleting KEDA's CRDs would delete them "+
+				"too, so the CRDs (and the namespace %s) were left in place. Delete those objects and remove the CRDs, or set "+
+				"delete_crds_with_objects = true to delete everything.", strings.Join(shown, ", "), m.Namespace.ValueString()))
+	}
+	if len(remaining) > 0 && !keepCRDs {
+		// While the operator still runs it clears the objects' finalizers.
+		if err := r.client.DeleteKEDAObjects(ctx); err != nil {
+			resp.Diagnostics.Append(apiError("Failed to delete KEDA objects", err))
+			return
+		}
+	}
+	for i := len(objs) - 1; i >= 0; i-- {
+		o := objs[i]
+		if keepCRDs && (o.GetKind() == "CustomResourceDefinition" || o.GetKind() == "Namespace") {
+			continue
+		}
+		if err := r.client.DeleteObject(ctx, o); err != nil {
+			resp.Diagnostics.Append(apiError("Failed to uninstall KEDA", err))
+			return
+		}
+	}
+}
+
+func (r *installationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
