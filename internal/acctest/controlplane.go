@@ -6,15 +6,18 @@ package acctest
 import (
 	"errors"
 	"fmt"
+	"github.com/go-logr/logr"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/kedaml/terraform-provider-keda/internal/install"
 )
@@ -71,6 +74,9 @@ func repoRoot() (string, error) {
 
 // Start starts etcd and kube-apiserver and installs KEDA's CRDs.
 func Start(opts Options) (*ControlPlane, error) {
+	// envtest logs through controller-runtime, which otherwise complains
+	// loudly that no logger was set.
+	ctrllog.SetLogger(logr.Discard())
 	bin, err := BinDir()
 	if err != nil {
 		return nil, err
@@ -88,6 +94,13 @@ func Start(opts Options) (*ControlPlane, error) {
 		BinaryAssetsDirectory:    bin,
 		ControlPlaneStartTimeout: 90 * time.Second,
 		ControlPlaneStopTimeout:  30 * time.Second,
+	}
+	if opts.Workloads {
+		// Route aggregated APIs and webhooks to endpoints rather than
+		// Service IPs. kwok gives pods loopback IPs, which EndpointSlices
+		// cannot hold, so such calls fail at once with "no endpoints" and
+		// the API server never sends traffic to a private-range address.
+		env.ControlPlane.GetAPIServer().Configure().Set("enable-aggregator-routing", "true")
 	}
 	if !opts.WithoutCRDs {
 		crds, err := install.CRDs()
@@ -142,4 +155,9 @@ func (cp *ControlPlane) Stop() {
 // Clientset is a Kubernetes client for test setup and assertions.
 func (cp *ControlPlane) Clientset() *kubernetes.Clientset {
 	return kubernetes.NewForConfigOrDie(cp.Config)
+}
+
+// Dynamic is a dynamic client for test setup and assertions.
+func (cp *ControlPlane) Dynamic() dynamic.Interface {
+	return dynamic.NewForConfigOrDie(cp.Config)
 }

@@ -18,6 +18,10 @@ import (
 // FakeNodeName is the node kwok plays the kubelet of.
 const FakeNodeName = "kwok-node-0"
 
+// PodCIDR is where kwok takes pod IPs from: loopback addresses, so that
+// nothing on this machine ever dials a fake pod at a routable address.
+const PodCIDR = "127.42.0.0/16"
+
 // startWorkloads adds what makes Deployments become Available without a
 // real kubelet: kube-controller-manager, kube-scheduler, and kwok managing
 // one fake node with room for KEDA and GPU workloads.
@@ -48,6 +52,7 @@ func (cp *ControlPlane) startWorkloads(bin string) error {
 		"--kubeconfig=" + cp.KubeconfigPath,
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--server-address=127.0.0.1:" + strconv.Itoa(kwokPort),
+		"--cidr=" + PodCIDR,
 	}
 	for _, s := range stages {
 		kwokArgs = append(kwokArgs, "--config="+s)

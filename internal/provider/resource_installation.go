@@ -416,16 +416,22 @@ func (r *installationResource) install(ctx context.Context, m *installationModel
 		return
 	}
 	for _, o := range objs {
-		var err error
-		switch o.GetKind() {
-		case "Deployment":
-			err = r.client.WaitDeploymentAvailable(ctx, o)
-		case "APIService":
-			err = r.client.WaitAPIServiceAvailable(ctx, o)
+		if o.GetKind() != "Deployment" {
+			continue
 		}
-		if err != nil {
-			diags.AddError("KEDA did not become available",
-				err.Error()+". Set wait = false to not wait, or a longer create/update timeout.")
+		if err := r.client.WaitDeploymentAvailable(ctx, o); err != nil {
+			diags.AddError("KEDA did not become available", err.Error()+". Set wait = false to not wait, or a longer create/update timeout.")
+			return
+		}
+	}
+	for _, o := range objs {
+		if o.GetKind() != "APIService" {
+			continue
+		}
+		if err := r.client.WaitAPIServiceAvailable(ctx, o); err != nil {
+			diags.AddError("KEDA did not become available", "KEDA's Deployments are Available, but "+err.Error()+
+				". The aggregator in kube-apiserver cannot reach KEDA's metrics server: check its pods and network policies. "+
+				"Set wait = false to not wait, or a longer create/update timeout.")
 			return
 		}
 	}

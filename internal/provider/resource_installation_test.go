@@ -330,3 +330,26 @@ func crdRef(name string) *unstructured.Unstructured {
 	o.SetName(name)
 	return o
 }
+
+// With default settings and wait, the three Deployments become Available
+// for real (scheduled by kube-scheduler, run by kwok), and then the wait
+// checks the metrics APIService as the aggregator sees it. Here no metrics
+// server can answer (a fake node's pods have no reachable address), so the
+// wait must end within its timeout naming the APIService and the
+// aggregator's reason.
+func TestAccInstallation_defaultsWaitForDeploymentsThenAPIService(t *testing.T) {
+	t.Parallel()
+	cp := startWorkloadPlane(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: installationProvider(cp) + `
+resource "keda_installation" "this" {
+  timeouts {
+    create = "90s"
+  }
+}`,
+			ExpectError: regexp.MustCompile(`(?s)KEDA did not become available.*Deployments\s+are\s+Available.*APIService\s+v1beta1.external.metrics.k8s.io\s+is\s+not\s+Available:\s+Available=False\s+\(MissingEndpoints\)`),
+		}},
+	})
+}
