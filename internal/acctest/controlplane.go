@@ -26,6 +26,7 @@ import (
 type ControlPlane struct {
 	env            *envtest.Environment
 	procs          []*exec.Cmd
+	pods           *podNetwork
 	Config         *rest.Config
 	KubeconfigPath string
 	dir            string
@@ -96,10 +97,9 @@ func Start(opts Options) (*ControlPlane, error) {
 		ControlPlaneStopTimeout:  30 * time.Second,
 	}
 	if opts.Workloads {
-		// Route aggregated APIs and webhooks to endpoints rather than
-		// Service IPs. kwok gives pods loopback IPs, which EndpointSlices
-		// cannot hold, so such calls fail at once with "no endpoints" and
-		// the API server never sends traffic to a private-range address.
+		// Route aggregated APIs and webhooks to pod endpoints rather than
+		// Service IPs (there is no kube-proxy): the pods' IPs live in the
+		// test's own network namespace (see podNetwork).
 		env.ControlPlane.GetAPIServer().Configure().Set("enable-aggregator-routing", "true")
 	}
 	if !opts.WithoutCRDs {
@@ -149,6 +149,9 @@ func (cp *ControlPlane) Stop() {
 		_ = p.Wait()
 	}
 	_ = cp.env.Stop()
+	if cp.pods != nil {
+		cp.pods.remove()
+	}
 	_ = os.RemoveAll(cp.dir)
 }
 

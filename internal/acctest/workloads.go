@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -18,10 +19,6 @@ import (
 // FakeNodeName is the node kwok plays the kubelet of.
 const FakeNodeName = "kwok-node-0"
 
-// PodCIDR is where kwok takes pod IPs from: loopback addresses, so that
-// nothing on this machine ever dials a fake pod at a routable address.
-const PodCIDR = "127.42.0.0/16"
-
 // startWorkloads adds what makes Deployments become Available without a
 // real kubelet: kube-controller-manager, kube-scheduler, and kwok managing
 // one fake node with room for KEDA and GPU workloads.
@@ -31,6 +28,11 @@ func (cp *ControlPlane) startWorkloads(bin string) error {
 			return fmt.Errorf("%s is not built: run `make testbin` first: %w", name, err)
 		}
 	}
+	pods, err := newPodNetwork()
+	if err != nil {
+		return err
+	}
+	cp.pods = pods
 	saKey := filepath.Join(cp.env.ControlPlane.APIServer.CertDir, "sa-signer.key")
 	kcmPort, err := freePort()
 	if err != nil {
@@ -52,7 +54,7 @@ func (cp *ControlPlane) startWorkloads(bin string) error {
 		"--kubeconfig=" + cp.KubeconfigPath,
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--server-address=127.0.0.1:" + strconv.Itoa(kwokPort),
-		"--cidr=" + PodCIDR,
+		"--cidr=" + cp.pods.subnet,
 	}
 	for _, s := range stages {
 		kwokArgs = append(kwokArgs, "--config="+s)
@@ -136,4 +138,13 @@ func freePort() (int, error) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	return port, l.Close()
+}
+
+// ListenInPodNetwork listens on a port of every pod IP of the fake node, so
+// that a test can play a pod's server.
+func (cp *ControlPlane) ListenInPodNetwork(port int) (net.Listener, error) {
+	if cp.pods == nil {
+		return nil, errors.New("the control plane was started without Workloads")
+	}
+	return cp.pods.listen(port)
 }

@@ -331,13 +331,56 @@ func crdRef(name string) *unstructured.Unstructured {
 	return o
 }
 
-// With default settings and wait, the three Deployments become Available
-// for real (scheduled by kube-scheduler, run by kwok), and then the wait
-// checks the metrics APIService as the aggregator sees it. Here no metrics
-// server can answer (a fake node's pods have no reachable address), so the
-// wait must end within its timeout naming the APIService and the
-// aggregator's reason.
-func TestAccInstallation_defaultsWaitForDeploymentsThenAPIService(t *testing.T) {
+// With default settings and wait, apply returns once the three Deployments
+// are Available (scheduled by kube-scheduler, run by kwok) and the
+// aggregator reports the metrics APIService Available (it reached a
+// stand-in server in the pods' network).
+func TestAccInstallation_defaultsWaitUntilAvailable(t *testing.T) {
+	t.Parallel()
+	cp := startWorkloadPlane(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	playKEDAMetricsServer(ctx, t, cp, "keda")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: installationProvider(cp) + `
+resource "keda_installation" "this" {
+  timeouts {
+    create = "4m"
+  }
+}`,
+			Check: func(*terraform.State) error {
+				cs := cp.Clientset()
+				for _, name := range []string{"keda-operator", "keda-metrics-apiserver", "keda-admission"} {
+					d, err := cs.AppsV1().Deployments("keda").Get(context.Background(), name, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if d.Status.AvailableReplicas < 1 {
+						return fmt.Errorf("%s not available after apply", name)
+					}
+				}
+				a, err := cp.Dynamic().Resource(apiServiceGVR).Get(context.Background(), "v1beta1.external.metrics.k8s.io", metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				conds, _, _ := unstructured.NestedSlice(a.Object, "status", "conditions")
+				for _, c := range conds {
+					if m := c.(map[string]any); m["type"] == "Available" && m["status"] == "True" {
+						return nil
+					}
+				}
+				return fmt.Errorf("APIService not Available after apply: %v", conds)
+			},
+		}},
+	})
+}
+
+// Without anything answering for the metrics server, the wait ends within its
+// timeout naming the APIService and the aggregator's reason, after the
+// Deployments passed.
+func TestAccInstallation_waitNamesTheUnavailableAPIService(t *testing.T) {
 	t.Parallel()
 	cp := startWorkloadPlane(t)
 	resource.Test(t, resource.TestCase{
@@ -346,10 +389,10 @@ func TestAccInstallation_defaultsWaitForDeploymentsThenAPIService(t *testing.T) 
 			Config: installationProvider(cp) + `
 resource "keda_installation" "this" {
   timeouts {
-    create = "90s"
+    create = "60s"
   }
 }`,
-			ExpectError: regexp.MustCompile(`(?s)KEDA did not become available.*Deployments\s+are\s+Available.*APIService\s+v1beta1.external.metrics.k8s.io\s+is\s+not\s+Available:\s+Available=False\s+\(MissingEndpoints\)`),
+			ExpectError: regexp.MustCompile(`(?s)KEDA did not become available.*Deployments\s+are\s+Available.*APIService\s+v1beta1.external.metrics.k8s.io\s+is\s+not\s+Available:\s+Available=False`),
 		}},
 	})
 }
