@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -141,25 +140,8 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
-	defer cancel()
-	ns, name, err := parseNamespacedID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
-		return
-	}
-	api, err := r.client.ScaledJobs(ns)
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to read ScaledJob", err))
-		return
-	}
-	sj, err := api.Get(ctx, name)
-	if kube.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to read ScaledJob", err))
+	sj, ok := readNamespaced(ctx, req, resp, "ScaledJob", r.client.ScaledJobs)
+	if !ok {
 		return
 	}
 	// A nil prior metadata means the object is being imported.
@@ -178,31 +160,9 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *scaledJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state scaledJobModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
-	defer cancel()
-	ns, name, err := parseNamespacedID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
-		return
-	}
-	api, err := r.client.ScaledJobs(ns)
-	if err == nil {
-		err = api.Delete(ctx, name)
-	}
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to delete ScaledJob", err))
-	}
+	deleteNamespaced(ctx, req, resp, "ScaledJob", r.client.ScaledJobs)
 }
 
 func (r *scaledJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, _, err := parseNamespacedID(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importNamespaced(ctx, req, resp)
 }

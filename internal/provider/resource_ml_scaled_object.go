@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -205,25 +204,8 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
-	defer cancel()
-	ns, name, err := parseNamespacedID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
-		return
-	}
-	api, err := r.client.ScaledObjects(ns)
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to read ScaledObject", err))
-		return
-	}
-	so, err := api.Get(ctx, name)
-	if kube.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to read ScaledObject", err))
+	so, ok := readNamespaced(ctx, req, resp, "ScaledObject", r.client.ScaledObjects)
+	if !ok {
 		return
 	}
 	// A nil prior metadata means the object is being imported.
@@ -234,7 +216,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 	meta := keda.FlattenMetadata(so.ObjectMeta, state.Metadata, kube.FieldManager)
 	state.Metadata = &meta
 	state.ScaledObjectSpecModel = keda.FlattenScaledObjectSpec(so, prior)
-	state.HPAName = types.StringValue(state.ScaledObjectSpecModel.HPAName(name))
+	state.HPAName = types.StringValue(state.ScaledObjectSpecModel.HPAName(so.Name))
 	if so.Status.HpaName != "" {
 		state.HPAName = types.StringValue(so.Status.HpaName)
 	}
@@ -246,33 +228,11 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *scaledObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state scaledObjectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Delete, &resp.Diagnostics)
-	defer cancel()
-	ns, name, err := parseNamespacedID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
-		return
-	}
-	api, err := r.client.ScaledObjects(ns)
-	if err == nil {
-		err = api.Delete(ctx, name)
-	}
-	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to delete ScaledObject", err))
-	}
+	deleteNamespaced(ctx, req, resp, "ScaledObject", r.client.ScaledObjects)
 }
 
 func (r *scaledObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, _, err := parseNamespacedID(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importNamespaced(ctx, req, resp)
 }
 
 // planGPUQueries fills the computed query of each gpu trigger the
