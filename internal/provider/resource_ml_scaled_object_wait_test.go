@@ -53,14 +53,18 @@ func TestAccScaledObject_waitForReadyTimesOut(t *testing.T) {
 // When KEDA reports Ready=False, apply fails with KEDA's own message. The
 // operator is played by the test, which writes the condition KEDA writes
 // for the guide's deprecated RabbitMQ form.
+//
+// t.Parallel comes first: a parallel test is paused until the serial tests
+// finish, and the stand-in operator must not start (or give up) before then.
 func TestAccScaledObject_waitForReadyReportsKEDAsMessage(t *testing.T) {
+	t.Parallel()
 	ns := testNamespace(t)
 	kc, err := testClient(t).KEDA()
 	if err != nil {
 		t.Fatal(err)
 	}
 	const kedaMessage = "error parsing RabbitMQ metadata: queueLength is deprecated; use mode and value"
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go func() {
 		for ctx.Err() == nil {
@@ -76,7 +80,7 @@ func TestAccScaledObject_waitForReadyReportsKEDAsMessage(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      waitingScaledObjectConfig(ns, "1m"),
