@@ -170,7 +170,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 			Attributes: map[string]schema.Attribute{
 				"name":              requiredString("Container name.", validators.KubeName(validators.DNSLabel)),
 				"image":             requiredString("Image, e.g. `ghcr.io/acme/batch-infer:1.4`."),
-				"image_pull_policy": optionalString("`Always`, `IfNotPresent` or `Never`. Default: Kubernetes' (by tag).", oneOf(PullPolicies...)),
+				"image_pull_policy": optionalString("`Always`, `IfNotPresent` or `Never`. Default: Kubernetes' (by tag).", OneOf(PullPolicies...)),
 				"command":           schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Entrypoint."},
 				"args":              schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Arguments."},
 				"working_dir":       optionalString("Working directory."),
@@ -273,7 +273,7 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 							"restart_policy": schema.StringAttribute{
 								Optional: true, Computed: true, Default: stringdefault.StaticString(string(corev1.RestartPolicyNever)),
 								MarkdownDescription: "`Never` or `OnFailure`; a Job's pods cannot use `Always`. Default: `Never`.",
-								Validators:          []validator.String{oneOf(RestartPolicies...)},
+								Validators:          []validator.String{OneOf(RestartPolicies...)},
 							},
 							"service_account_name": optionalString("Service account of the pods.", validators.KubeName(validators.DNSSubdomain)),
 							"node_selector":        schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Node labels the pods need, e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`."},
@@ -295,7 +295,7 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 										"empty_dir": schema.SingleNestedBlock{
 											MarkdownDescription: "Scratch space; `medium = \"Memory\"` for a RAM-backed /dev/shm.",
 											Attributes: map[string]schema.Attribute{
-												"medium":     optionalString("`Memory` for tmpfs; default: node disk.", oneOf(corev1.StorageMediumMemory)),
+												"medium":     optionalString("`Memory` for tmpfs; default: node disk.", OneOf(corev1.StorageMediumMemory)),
 												"size_limit": optionalString("Size limit, a quantity such as `8Gi`.", quantity()),
 											},
 										},
@@ -313,9 +313,9 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 								MarkdownDescription: "A toleration, e.g. of the `nvidia.com/gpu` taint of GPU nodes.",
 								NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 									"key":                optionalString("Taint key."),
-									"operator":           optionalString("`Exists` or `Equal` (default).", oneOf(TolerationOperators...)),
+									"operator":           optionalString("`Exists` or `Equal` (default).", OneOf(TolerationOperators...)),
 									"value":              optionalString("Taint value, with `Equal`."),
-									"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", oneOf(TaintEffects...)),
+									"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", OneOf(TaintEffects...)),
 									"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears."},
 								}},
 							},

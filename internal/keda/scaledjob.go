@@ -73,15 +73,15 @@ func ScaledJobSpecBlocks() map[string]schema.Block {
 			MarkdownDescription: "What happens to running Jobs when the ScaledJob changes.",
 			Attributes: map[string]schema.Attribute{
 				"strategy": optionalString("`default` (delete running Jobs), `gradual` (let them finish) or `immediate`.",
-					oneOf(RolloutStrategies...)),
+					OneOf(RolloutStrategies...)),
 				"propagation_policy": optionalString("Deletion propagation of replaced Jobs: `background` (KEDA's default) or `foreground`.",
-					oneOf(RolloutPropagationPolicies...)),
+					OneOf(RolloutPropagationPolicies...)),
 			},
 		},
 		"scaling_strategy": schema.SingleNestedBlock{
 			MarkdownDescription: "How KEDA turns queue length into new Jobs.",
 			Attributes: map[string]schema.Attribute{
-				"strategy": optionalString("`default`, `custom`, `accurate` or `eager`. Default: KEDA's (`default`).", oneOf(ScalingStrategies...)),
+				"strategy": optionalString("`default`, `custom`, `accurate` or `eager`. Default: KEDA's (`default`).", OneOf(ScalingStrategies...)),
 				"custom_scaling_queue_length_deduction": schema.Int64Attribute{Optional: true,
 					MarkdownDescription: "With `custom`: subtracted from the queue length."},
 				"custom_scaling_running_job_percentage": schema.Float64Attribute{Optional: true,
@@ -89,7 +89,7 @@ func ScaledJobSpecBlocks() map[string]schema.Block {
 				"pending_pod_conditions": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 					MarkdownDescription: "Pod conditions a Job's pod must reach before it no longer counts as pending, e.g. `[\"Ready\", \"PodScheduled\"]`."},
 				"multiple_scalers_calculation": optionalString("How several triggers combine: `max` (default), `min`, `avg` or `sum`.",
-					oneOf(MultipleScalersCalculation...)),
+					OneOf(MultipleScalersCalculation...)),
 			},
 		},
 		"trigger": TriggerBlock(),

@@ -141,13 +141,13 @@ func scalingRulesBlock(direction string) schema.SingleNestedBlock {
 				Optional: true, MarkdownDescription: "Seconds of past recommendations considered (0–3600).",
 				Validators: []validator.Int64{int64validator.Between(0, 3600)},
 			},
-			"select_policy": optionalString("Which policy wins: "+enumDescription(SelectPolicies...)+".", oneOf(SelectPolicies...)),
+			"select_policy": optionalString("Which policy wins: "+EnumDescription(SelectPolicies...)+".", OneOf(SelectPolicies...)),
 		},
 		Blocks: map[string]schema.Block{
 			"policy": schema.ListNestedBlock{
 				MarkdownDescription: "A limit on how fast replicas change.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"type":           requiredString("`Pods` or `Percent`.", oneOf(PolicyTypes...)),
+					"type":           requiredString("`Pods` or `Percent`.", OneOf(PolicyTypes...)),
 					"value":          schema.Int64Attribute{Required: true, MarkdownDescription: "Pods or percent per period.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
 					"period_seconds": schema.Int64Attribute{Required: true, MarkdownDescription: "The period, 1–1800 seconds.", Validators: []validator.Int64{int64validator.Between(1, 1800)}},
 				}},
@@ -176,7 +176,7 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 				"replicas":          schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Replicas during fallback.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
 				"behavior": schema.StringAttribute{
 					Optional: true, Computed: true, Default: stringdefault.StaticString(v1alpha1.FallbackBehaviorStatic),
-					MarkdownDescription: "How `replicas` applies: " + enumDescription(FallbackBehaviors...) + ". Default: `static` (the CRD's default).",
+					MarkdownDescription: "How `replicas` applies: " + EnumDescription(FallbackBehaviors...) + ". Default: `static` (the CRD's default).",
 					Validators:          []validator.String{stringvalidator.OneOf(FallbackBehaviors...)},
 				},
 			},
@@ -211,7 +211,7 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 						"formula":           requiredString("An expr-lang formula over trigger names, e.g. `(queue + latency) / 2`."),
 						"target":            requiredString("Target of the composite metric, a positive number."),
 						"activation_target": optionalString("Activation target of the composite metric."),
-						"metric_type":       optionalString("`AverageValue` (default) or `Value`.", oneOf(autoscalingv2.AverageValueMetricType, autoscalingv2.ValueMetricType)),
+						"metric_type":       optionalString("`AverageValue` (default) or `Value`.", OneOf(autoscalingv2.AverageValueMetricType, autoscalingv2.ValueMetricType)),
 					},
 				}),
 			},

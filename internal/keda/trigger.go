@@ -2,6 +2,7 @@ package keda
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,9 +93,9 @@ func TriggerBlock() schema.ListNestedBlock {
 					MarkdownDescription: "The scaler's metadata, with `type`.",
 					Validators:          []validator.Map{mapvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("type"))},
 				},
-				"metric_type": optionalString("HPA target type: "+enumDescription(MetricTypes...)+". "+
+				"metric_type": optionalString("HPA target type: "+EnumDescription(MetricTypes...)+". "+
 					"Default: KEDA's (`AverageValue` for most scalers). Not for `cpu`, `memory` and `gpu`, which set it themselves.",
-					oneOf(MetricTypes...)),
+					OneOf(MetricTypes...)),
 			},
 			Blocks: map[string]schema.Block{
 				"authentication_ref": optionalBlock(schema.SingleNestedBlock{
@@ -252,15 +253,23 @@ func newMetadataReader(m map[string]string) *metadataReader {
 	return &metadataReader{m: m, ok: true}
 }
 
-func (r *metadataReader) str(key string) types.String { return fromStr(r.m[key]) }
+// str reads a string; an empty one, which the provider never writes (the
+// schema rejects ""), cannot be shown typed.
+func (r *metadataReader) str(key string) types.String {
+	v, present := r.m[key]
+	if present && v == "" {
+		r.ok = false
+	}
+	return fromStr(v)
+}
 
 func (r *metadataReader) float(key string) types.Float64 {
 	v, present := r.m[key]
 	if !present {
 		return types.Float64Null()
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || formatFloat(types.Float64Value(f)) != v {
 		r.ok = false
 		return types.Float64Null()
 	}
@@ -273,7 +282,7 @@ func (r *metadataReader) int(key string) types.Int64 {
 		return types.Int64Null()
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
+	if err != nil || strconv.FormatInt(n, 10) != v {
 		r.ok = false
 		return types.Int64Null()
 	}
@@ -305,8 +314,8 @@ func (r *metadataReader) optionalBool(key string) types.Bool {
 
 // keyValues reads KEDA's "k1=v1,k2=v2".
 func (r *metadataReader) keyValues(key string) types.Map {
-	s := r.m[key]
-	if s == "" {
+	s, present := r.m[key]
+	if !present {
 		return types.MapNull(types.StringType)
 	}
 	out := map[string]string{}
@@ -316,9 +325,16 @@ func (r *metadataReader) keyValues(key string) types.Map {
 			r.ok = false
 			return types.MapNull(types.StringType)
 		}
-		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		out[k] = v
 	}
-	return mapValue(out)
+	m := mapValue(out)
+	if joinMap(m) != s {
+		// Spaces, duplicate keys or another order: not what the provider
+		// would write.
+		r.ok = false
+		return types.MapNull(types.StringType)
+	}
+	return m
 }
 
 func setBool(m map[string]string, key string, v types.Bool) {

@@ -82,7 +82,7 @@ func gpuBlock() schema.SingleNestedBlock {
 		presets = append(presets, fmt.Sprintf("`%s` (%s)", m, gpuMetricDoc[m]))
 	}
 	attrs := prometheusConnectionAttributes()
-	attrs["metric"] = requiredString("The DCGM preset: "+strings.Join(presets, ", ")+".", oneOf(GPUMetrics...))
+	attrs["metric"] = requiredString("The DCGM preset: "+strings.Join(presets, ", ")+".", OneOf(GPUMetrics...))
 	attrs["target"] = schema.Float64Attribute{
 		Optional: true,
 		MarkdownDescription: "Required in this block. Target GPU load per replica, in the preset's unit. " +

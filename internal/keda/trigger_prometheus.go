@@ -58,10 +58,12 @@ func prometheusConnectionAttributes() map[string]schema.Attribute {
 		"custom_headers": schema.MapAttribute{
 			Optional: true, ElementType: types.StringType,
 			MarkdownDescription: "Extra HTTP headers sent with each query.",
+			Validators:          []validator.Map{validators.KeyValueList()},
 		},
 		"query_parameters": schema.MapAttribute{
 			Optional: true, ElementType: types.StringType,
 			MarkdownDescription: "Extra URL query parameters sent with each query.",
+			Validators:          []validator.Map{validators.KeyValueList()},
 		},
 		"ignore_null_values": schema.BoolAttribute{
 			Optional: true,
@@ -72,10 +74,10 @@ func prometheusConnectionAttributes() map[string]schema.Attribute {
 		"timeout":    optionalString("HTTP timeout, a Go duration such as `5s`.", validators.Duration()),
 		"auth_modes": schema.SetAttribute{
 			Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "How KEDA authenticates: any of " + enumDescription(PrometheusAuthModes...) +
+			MarkdownDescription: "How KEDA authenticates: any of " + EnumDescription(PrometheusAuthModes...) +
 				". The credentials (`username`/`password`, `bearerToken`, `ca`/`cert`/`key`, custom header) come from " +
 				"the trigger's `authentication_ref`, which is then required.",
-			Validators: []validator.Set{setvalidator.ValueStringsAre(oneOf(PrometheusAuthModes...)), setvalidator.SizeAtLeast(1)},
+			Validators: []validator.Set{setvalidator.ValueStringsAre(OneOf(PrometheusAuthModes...)), setvalidator.SizeAtLeast(1)},
 		},
 	}
 }
@@ -147,12 +149,15 @@ func readConnection(r *metadataReader) prometheusConnection {
 		IgnoreNullValues: r.optionalBool("ignoreNullValues"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.str("timeout"),
 		AuthModes: types.SetNull(types.StringType),
 	}
-	if v := r.m["authModes"]; v != "" {
+	if v, present := r.m["authModes"]; present {
 		var elems []attr.Value
 		for _, mode := range strings.Split(v, ",") {
-			elems = append(elems, types.StringValue(strings.TrimSpace(mode)))
+			elems = append(elems, types.StringValue(mode))
 		}
 		c.AuthModes = types.SetValueMust(types.StringType, elems)
+		if strings.Join(setStrings(c.AuthModes), ",") != v {
+			r.ok = false
+		}
 	}
 	return c
 }

@@ -67,20 +67,17 @@ func flattenResource(m map[string]string, mt autoscalingv2.MetricTargetType) (*R
 	if !onlyKeys(m, "value", "containerName") {
 		return nil, false
 	}
-	r := &ResourceModel{Utilization: types.Int64Null(), AverageValue: types.StringNull(), ContainerName: fromStr(m["containerName"])}
+	r := newMetadataReader(m)
+	out := &ResourceModel{Utilization: types.Int64Null(), AverageValue: types.StringNull(), ContainerName: r.str("containerName")}
 	switch mt {
 	case autoscalingv2.UtilizationMetricType:
-		n, err := strconv.ParseInt(m["value"], 10, 64)
-		if err != nil {
-			return nil, false
-		}
-		r.Utilization = types.Int64Value(n)
+		out.Utilization = r.int("value")
+		return out, r.ok && !out.Utilization.IsNull()
 	case autoscalingv2.AverageValueMetricType:
-		r.AverageValue = fromStr(m["value"])
-	default:
-		return nil, false
+		out.AverageValue = r.str("value")
+		return out, r.ok && !out.AverageValue.IsNull()
 	}
-	return r, true
+	return nil, false
 }
 
 type quantityValidator struct{}

@@ -276,8 +276,8 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 			MarkdownDescription: "Read trigger parameters from HashiCorp Vault.",
 			Attributes: map[string]schema.Attribute{
 				"address": requiredString("Vault's address, e.g. `https://vault.example:8200`."),
-				"authentication": requiredString("How KEDA logs in: "+enumDescription(VaultAuthentications...)+".",
-					oneOf(VaultAuthentications...)),
+				"authentication": requiredString("How KEDA logs in: "+EnumDescription(VaultAuthentications...)+".",
+					OneOf(VaultAuthentications...)),
 				"namespace": optionalString("Vault namespace (Vault Enterprise)."),
 				"role":      optionalString("Role for `kubernetes` authentication."),
 				"mount":     optionalString("Mount path of the `kubernetes` auth method."),
@@ -304,8 +304,8 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 							"parameter": requiredString("The trigger parameter."),
 							"path":      requiredString("The secret's path in Vault."),
 							"key":       requiredString("The key within the secret."),
-							"type": optionalString("The secret engine: "+enumDescription(VaultSecretTypes...)+"; unset reads a generic secret.",
-								oneOf(VaultSecretTypes...)),
+							"type": optionalString("The secret engine: "+EnumDescription(VaultSecretTypes...)+"; unset reads a generic secret.",
+								OneOf(VaultSecretTypes...)),
 						},
 						Blocks: map[string]schema.Block{
 							"pki_data": optionalBlock(schema.SingleNestedBlock{
@@ -418,7 +418,7 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 					Computed:            true,
 					Default:             stringdefault.StaticString(string(v1alpha1.OAuth2GrantTypeClientCredentials)),
 					MarkdownDescription: "The grant type. Default: `clientCredentials`, the only one KEDA supports.",
-					Validators:          []validator.String{oneOf(v1alpha1.OAuth2GrantTypeClientCredentials)},
+					Validators:          []validator.String{OneOf(v1alpha1.OAuth2GrantTypeClientCredentials)},
 				},
 				"client_id": requiredString("Client ID."),
 				"token_url": requiredString("The token endpoint, an http or https URL.", validators.URL("http", "https")),
@@ -483,15 +483,15 @@ func podIdentityBlock(description string) schema.SingleNestedBlock {
 	return optionalBlock(schema.SingleNestedBlock{
 		MarkdownDescription: description,
 		Attributes: map[string]schema.Attribute{
-			"provider": requiredString("The identity provider: "+enumDescription(PodIdentityProviders...)+".",
-				oneOf(PodIdentityProviders...)),
+			"provider": requiredString("The identity provider: "+EnumDescription(PodIdentityProviders...)+".",
+				OneOf(PodIdentityProviders...)),
 			"identity_id":             optionalString("Azure: the managed identity's client ID; default: the workload's."),
 			"identity_tenant_id":      optionalString("Azure: the identity's tenant."),
 			"identity_authority_host": optionalString("Azure: the authority host; needs `identity_tenant_id`.", stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("identity_tenant_id"))),
 			"role_arn":                optionalString("AWS: the role to assume; only when `identity_owner` is `keda`."),
 			"external_id":             optionalString("AWS: the external ID of the role; needs `role_arn`.", stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("role_arn"))),
-			"identity_owner": optionalString("AWS: whose identity to use, "+enumDescription(IdentityOwners...)+".",
-				oneOf(IdentityOwners...)),
+			"identity_owner": optionalString("AWS: whose identity to use, "+EnumDescription(IdentityOwners...)+".",
+				OneOf(IdentityOwners...)),
 		},
 	})
 }

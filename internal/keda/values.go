@@ -27,7 +27,8 @@ func optionalString(description string, extra ...validator.String) schema.String
 	}
 }
 
-func oneOf[T ~string](values ...T) validator.String {
+// OneOf validates that a string is one of values.
+func OneOf[T ~string](values ...T) validator.String {
 	s := make([]string, len(values))
 	for i, v := range values {
 		s[i] = string(v)
@@ -35,8 +36,8 @@ func oneOf[T ~string](values ...T) validator.String {
 	return stringvalidator.OneOf(s...)
 }
 
-// enumDescription renders allowed values for a description: `a`, `b` or `c`.
-func enumDescription[T ~string](values ...T) string {
+// EnumDescription renders allowed values for a description: `a`, `b` or `c`.
+func EnumDescription[T ~string](values ...T) string {
 	out := ""
 	for i, v := range values {
 		switch {

@@ -41,6 +41,14 @@ func NewClient(cfg Config, unknown bool) *Client {
 	return &Client{config: cfg, unknown: unknown}
 }
 
+// conflictPolicy is the configured ConflictPolicy, take_back when unset.
+func (c *Client) conflictPolicy() ConflictPolicy {
+	if c.config.FieldConflicts == "" {
+		return ConflictsTakeBack
+	}
+	return c.config.FieldConflicts
+}
+
 // NewClientFromREST wraps an existing REST configuration (tests, tools).
 func NewClientFromREST(cfg *rest.Config) *Client {
 	c := &Client{}

@@ -54,6 +54,10 @@ type Config struct {
 	QPS   float32
 	Burst int
 
+	// FieldConflicts is what applies do with fields another field manager
+	// has taken; empty means ConflictsTakeBack.
+	FieldConflicts ConflictPolicy
+
 	UserAgent string
 }
 

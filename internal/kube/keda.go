@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -17,7 +18,7 @@ func (c *Client) TriggerAuthentications(namespace string) (Objects[*v1alpha1.Tri
 		return Objects[*v1alpha1.TriggerAuthentication]{}, err
 	}
 	return Objects[*v1alpha1.TriggerAuthentication]{
-		Kind: "TriggerAuthentication", FieldManager: FieldManager,
+		Kind: "TriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().TriggerAuthentications(namespace), namespace: namespace,
 	}, nil
 }
@@ -29,7 +30,7 @@ func (c *Client) ClusterTriggerAuthentications() (Objects[*v1alpha1.ClusterTrigg
 		return Objects[*v1alpha1.ClusterTriggerAuthentication]{}, err
 	}
 	return Objects[*v1alpha1.ClusterTriggerAuthentication]{
-		Kind: "ClusterTriggerAuthentication", FieldManager: FieldManager,
+		Kind: "ClusterTriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ClusterTriggerAuthentications(),
 	}, nil
 }
@@ -41,7 +42,7 @@ func (c *Client) ScaledObjects(namespace string) (Objects[*v1alpha1.ScaledObject
 		return Objects[*v1alpha1.ScaledObject]{}, err
 	}
 	return Objects[*v1alpha1.ScaledObject]{
-		Kind: "ScaledObject", FieldManager: FieldManager,
+		Kind: "ScaledObject", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledObjects(namespace), namespace: namespace,
 	}, nil
 }
@@ -53,7 +54,7 @@ func (c *Client) ScaledJobs(namespace string) (Objects[*v1alpha1.ScaledJob], err
 		return Objects[*v1alpha1.ScaledJob]{}, err
 	}
 	return Objects[*v1alpha1.ScaledJob]{
-		Kind: "ScaledJob", FieldManager: FieldManager,
+		Kind: "ScaledJob", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledJobs(namespace), namespace: namespace,
 	}, nil
 }
@@ -121,28 +122,36 @@ func (c *Client) ListKEDAObjects(ctx context.Context) ([]string, error) {
 	}
 	api := kc.KedaV1alpha1()
 	var out []string
-	sos, err := api.ScaledObjects("").List(ctx, metav1.ListOptions{})
+	sos, err := withRetry(ctx, "listing ScaledObjects", func(ctx context.Context) (*v1alpha1.ScaledObjectList, error) {
+		return api.ScaledObjects("").List(ctx, metav1.ListOptions{})
+	})
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range sos.Items {
 		out = append(out, "ScaledObject "+o.Namespace+"/"+o.Name)
 	}
-	sjs, err := api.ScaledJobs("").List(ctx, metav1.ListOptions{})
+	sjs, err := withRetry(ctx, "listing ScaledJobs", func(ctx context.Context) (*v1alpha1.ScaledJobList, error) {
+		return api.ScaledJobs("").List(ctx, metav1.ListOptions{})
+	})
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range sjs.Items {
 		out = append(out, "ScaledJob "+o.Namespace+"/"+o.Name)
 	}
-	tas, err := api.TriggerAuthentications("").List(ctx, metav1.ListOptions{})
+	tas, err := withRetry(ctx, "listing TriggerAuthentications", func(ctx context.Context) (*v1alpha1.TriggerAuthenticationList, error) {
+		return api.TriggerAuthentications("").List(ctx, metav1.ListOptions{})
+	})
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range tas.Items {
 		out = append(out, "TriggerAuthentication "+o.Namespace+"/"+o.Name)
 	}
-	ctas, err := api.ClusterTriggerAuthentications().List(ctx, metav1.ListOptions{})
+	ctas, err := withRetry(ctx, "listing ClusterTriggerAuthentications", func(ctx context.Context) (*v1alpha1.ClusterTriggerAuthenticationList, error) {
+		return api.ClusterTriggerAuthentications().List(ctx, metav1.ListOptions{})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -163,24 +172,34 @@ func (c *Client) DeleteKEDAObjects(ctx context.Context) error {
 	api := kc.KedaV1alpha1()
 	policy := metav1.DeletePropagationBackground
 	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
-	nss, err := c.core.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	nss, err := withRetry(ctx, "listing namespaces", func(ctx context.Context) (*corev1.NamespaceList, error) {
+		return c.core.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	})
 	if err != nil {
 		return err
 	}
+	all := metav1.ListOptions{}
 	for _, ns := range nss.Items {
-		for _, del := range []func() error{
-			func() error { return api.ScaledObjects(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{}) },
-			func() error { return api.ScaledJobs(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{}) },
-			func() error {
-				return api.TriggerAuthentications(ns.Name).DeleteCollection(ctx, opts, metav1.ListOptions{})
+		for kind, del := range map[string]func(context.Context) error{
+			"ScaledObjects": func(ctx context.Context) error {
+				return api.ScaledObjects(ns.Name).DeleteCollection(ctx, opts, all)
+			},
+			"ScaledJobs": func(ctx context.Context) error {
+				return api.ScaledJobs(ns.Name).DeleteCollection(ctx, opts, all)
+			},
+			"TriggerAuthentications": func(ctx context.Context) error {
+				return api.TriggerAuthentications(ns.Name).DeleteCollection(ctx, opts, all)
 			},
 		} {
-			if err := del(); err != nil {
+			if err := retryErr(ctx, "deleting the "+kind+" of namespace "+ns.Name, del); err != nil {
 				return err
 			}
 		}
 	}
-	if err := api.ClusterTriggerAuthentications().DeleteCollection(ctx, opts, metav1.ListOptions{}); err != nil {
+	err = retryErr(ctx, "deleting ClusterTriggerAuthentications", func(ctx context.Context) error {
+		return api.ClusterTriggerAuthentications().DeleteCollection(ctx, opts, all)
+	})
+	if err != nil {
 		return err
 	}
 	return poll(ctx, func() (bool, error) {

@@ -20,12 +20,19 @@ type typedClient[T any] interface {
 	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 }
 
-// Objects applies, reads and deletes objects of one kind.
+// Objects applies, reads and deletes objects of one kind. Every call is
+// retried on transient API errors within its context's deadline.
 type Objects[T any] struct {
 	Kind         string
 	FieldManager string
-	client       typedClient[T]
-	namespace    string
+	// Conflicts says what Apply does when another field manager has taken a
+	// field the provider declares.
+	Conflicts ConflictPolicy
+	// starting tells a kind the API server does not serve yet because it
+	// is starting from one it does not know at all.
+	starting  func(context.Context) bool
+	client    typedClient[T]
+	namespace string
 }
 
 // Ref names an object in messages: "TriggerAuthentication ml/rabbitmq".
@@ -36,79 +43,107 @@ func (o Objects[T]) Ref(name string) string {
 	return o.Kind + " " + o.namespace + "/" + name
 }
 
-// Apply creates or updates obj with server-side apply, forcing ownership of
-// the fields it declares. obj must carry apiVersion and kind.
-func (o Objects[T]) Apply(ctx context.Context, name string, obj any) (T, error) {
+// Apply creates or updates obj with server-side apply; obj must carry
+// apiVersion and kind. An existing object of that name is adopted. When
+// another field manager has since set a field obj declares, the conflict
+// policy decides: take the field back (and report the conflicts, for a
+// warning) or fail with a *ConflictError.
+func (o Objects[T]) Apply(ctx context.Context, name string, obj any) (T, []FieldConflict, error) {
 	var zero T
 	body, err := applyBody(obj)
 	if err != nil {
-		return zero, fmt.Errorf("encoding %s: %w", o.Ref(name), err)
+		return zero, nil, fmt.Errorf("encoding %s: %w", o.Ref(name), err)
 	}
-	force := true
-	out, err := o.client.Patch(ctx, name, types.ApplyPatchType, body, metav1.PatchOptions{
-		FieldManager: o.FieldManager,
-		Force:        &force,
-	})
-	if err != nil {
-		return zero, o.wrap("applying", name, err)
+	apply := func(force bool) (T, error) {
+		return o.call(ctx, "applying", name, func(ctx context.Context) (T, error) {
+			return o.client.Patch(ctx, name, types.ApplyPatchType, body, metav1.PatchOptions{
+				FieldManager: o.FieldManager,
+				Force:        &force,
+			})
+		})
 	}
-	return out, nil
+	out, err := apply(false)
+	conflicts := FieldConflicts(err)
+	if conflicts == nil {
+		return out, nil, err
+	}
+	if o.Conflicts == ConflictsFail {
+		return zero, conflicts, &ConflictError{Object: o.Ref(name), Conflicts: conflicts}
+	}
+	out, err = apply(true)
+	return out, conflicts, err
 }
 
 // RawPatch sends a patch of another type, as other clients do (tests use it
 // to change objects behind Terraform's back).
 func (o Objects[T]) RawPatch(ctx context.Context, name string, pt types.PatchType, data []byte) (T, error) {
-	out, err := o.client.Patch(ctx, name, pt, data, metav1.PatchOptions{FieldManager: "kubectl-edit"})
-	if err != nil {
-		var zero T
-		return zero, o.wrap("patching", name, err)
-	}
-	return out, nil
+	return o.call(ctx, "patching", name, func(ctx context.Context) (T, error) {
+		return o.client.Patch(ctx, name, pt, data, metav1.PatchOptions{FieldManager: "kubectl-edit"})
+	})
 }
 
 // Get reads an object. A missing object is reported with IsNotFound.
 func (o Objects[T]) Get(ctx context.Context, name string) (T, error) {
-	out, err := o.client.Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		var zero T
-		return zero, o.wrap("reading", name, err)
-	}
-	return out, nil
+	return o.call(ctx, "reading", name, func(ctx context.Context) (T, error) {
+		return o.client.Get(ctx, name, metav1.GetOptions{})
+	})
 }
 
 // Delete deletes an object and waits until it is gone, which takes as long
 // as its finalizers. A missing object is not an error.
 func (o Objects[T]) Delete(ctx context.Context, name string) error {
 	policy := metav1.DeletePropagationBackground
-	err := o.client.Delete(ctx, name, metav1.DeleteOptions{PropagationPolicy: &policy})
+	_, err := o.call(ctx, "deleting", name, func(ctx context.Context) (T, error) {
+		var zero T
+		return zero, o.client.Delete(ctx, name, metav1.DeleteOptions{PropagationPolicy: &policy})
+	})
 	if err != nil {
-		if apierrors.IsNotFound(err) && !IsMissingKind(err) {
+		if IsNotFound(err) {
 			return nil
 		}
-		return o.wrap("deleting", name, err)
+		return err
 	}
 	delay := 50 * time.Millisecond
+	var finalizers []string
 	for {
-		_, err := o.client.Get(ctx, name, metav1.GetOptions{})
+		obj, err := o.client.Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
+		if err != nil && !IsTransient(err) && ctx.Err() == nil {
+			return o.wrap("waiting for the deletion of", name, err)
+		}
+		if m, ok := any(obj).(metav1.Object); ok && err == nil {
+			finalizers = m.GetFinalizers()
+		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s was asked to delete but still exists: finalizers keep it until their controller "+
-				"removes them. If KEDA's operator is not running (or was uninstalled first), start it, or remove "+
-				"metadata.finalizers by hand; then run terraform destroy again: %w", o.Ref(name), ctx.Err())
+			return &StuckDeletionError{Kind: o.Kind, Namespace: o.namespace, Name: name, Finalizers: finalizers, Err: ctx.Err()}
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
 	}
 }
 
+func (o Objects[T]) call(ctx context.Context, op, name string, fn func(context.Context) (T, error)) (T, error) {
+	out, err := withRetry(ctx, op+" "+o.Ref(name), func(ctx context.Context) (T, error) {
+		out, err := fn(ctx)
+		if IsMissingKind(err) && o.starting != nil && o.starting(ctx) {
+			return out, &startingError{err: err}
+		}
+		return out, err
+	})
+	if err != nil {
+		return out, o.wrap(op, name, err)
+	}
+	return out, nil
+}
+
 func (o Objects[T]) wrap(op, name string, err error) error {
 	if IsMissingKind(err) {
 		return &MissingKindError{Kind: o.Kind, Err: err}
 	}
-	return fmt.Errorf("%s %s: %w", op, o.Ref(name), err)
+	return wrapOnce(op+" "+o.Ref(name), err)
 }
 
 // MissingKindError says the API server does not know the kind at all: the

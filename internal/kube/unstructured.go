@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,23 +59,37 @@ func (c *Client) dynamicFor(o *unstructured.Unstructured) (dynamic.ResourceInter
 	return ri, nil
 }
 
-// ApplyObject writes o with server-side apply, forcing ownership of the
-// fields it declares. With dryRun nothing is stored: the answer is what the
-// object would become.
-func (c *Client) ApplyObject(ctx context.Context, o *unstructured.Unstructured, dryRun bool) (*unstructured.Unstructured, error) {
+// ApplyObject writes o with server-side apply. With dryRun nothing is
+// stored and fields are forced: the answer is what the object would become.
+// Otherwise field conflicts are handled by the conflict policy, as
+// Objects.Apply does.
+func (c *Client) ApplyObject(ctx context.Context, o *unstructured.Unstructured, dryRun bool) (*unstructured.Unstructured, []FieldConflict, error) {
 	ri, err := c.dynamicFor(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: true}
-	if dryRun {
-		opts.DryRun = []string{metav1.DryRunAll}
+	apply := func(force bool) (*unstructured.Unstructured, error) {
+		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: force}
+		if dryRun {
+			opts.DryRun = []string{metav1.DryRunAll}
+		}
+		return withRetry(ctx, "applying "+ObjectRef(o), func(ctx context.Context) (*unstructured.Unstructured, error) {
+			return ri.Apply(ctx, o.GetName(), o, opts)
+		})
 	}
-	out, err := ri.Apply(ctx, o.GetName(), o, opts)
+	out, err := apply(dryRun)
+	conflicts := FieldConflicts(err)
+	switch {
+	case conflicts == nil:
+	case c.conflictPolicy() == ConflictsFail:
+		return nil, conflicts, &ConflictError{Object: ObjectRef(o), Conflicts: conflicts}
+	default:
+		out, err = apply(true)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("applying %s: %w", ObjectRef(o), err)
+		return nil, conflicts, wrapOnce("applying "+ObjectRef(o), err)
 	}
-	return out, nil
+	return out, conflicts, nil
 }
 
 // GetObject reads the live version of o; IsNotFound tells a missing one.
@@ -83,9 +98,11 @@ func (c *Client) GetObject(ctx context.Context, o *unstructured.Unstructured) (*
 	if err != nil {
 		return nil, err
 	}
-	out, err := ri.Get(ctx, o.GetName(), metav1.GetOptions{})
+	out, err := withRetry(ctx, "reading "+ObjectRef(o), func(ctx context.Context) (*unstructured.Unstructured, error) {
+		return ri.Get(ctx, o.GetName(), metav1.GetOptions{})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", ObjectRef(o), err)
+		return nil, wrapOnce("reading "+ObjectRef(o), err)
 	}
 	return out, nil
 }
@@ -98,21 +115,40 @@ func (c *Client) DeleteObject(ctx context.Context, o *unstructured.Unstructured)
 		return err
 	}
 	policy := metav1.DeletePropagationBackground
-	if err := ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &policy}); err != nil {
+	err = retryErr(ctx, "deleting "+ObjectRef(o), func(ctx context.Context) error {
+		return ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &policy})
+	})
+	if err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
-		return fmt.Errorf("deleting %s: %w", ObjectRef(o), err)
+		return wrapOnce("deleting "+ObjectRef(o), err)
 	}
+	var finalizers []string
 	return poll(ctx, func() (bool, error) {
-		_, err := ri.Get(ctx, o.GetName(), metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
+		live, err := ri.Get(ctx, o.GetName(), metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
 			return true, nil
+		case err == nil:
+			finalizers = live.GetFinalizers()
+		case !IsTransient(err) && ctx.Err() == nil:
+			return false, wrapOnce("waiting for the deletion of "+ObjectRef(o), err)
 		}
 		return false, nil
 	}, func() error {
-		return fmt.Errorf("%s still exists: its finalizers have not cleared", ObjectRef(o))
+		return &StuckDeletionError{Kind: o.GetKind(), Namespace: o.GetNamespace(), Name: o.GetName(), Finalizers: finalizers}
 	})
+}
+
+// wrapOnce prefixes err with what was being done, unless a RetryError
+// already says it.
+func wrapOnce(op string, err error) error {
+	var retried *RetryError
+	if errors.As(err, &retried) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // poll calls done with growing pauses until it reports true, fails, or ctx

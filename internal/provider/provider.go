@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
 
@@ -52,6 +53,7 @@ type providerModel struct {
 	ProxyURL              types.String `tfsdk:"proxy_url"`
 	QPS                   types.Int64  `tfsdk:"qps"`
 	Burst                 types.Int64  `tfsdk:"burst"`
+	FieldConflicts        types.String `tfsdk:"field_conflicts"`
 	Exec                  []execModel  `tfsdk:"exec"`
 }
 
@@ -111,6 +113,15 @@ func (p *kedaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:            true,
 				MarkdownDescription: "Client-side burst of API requests above `qps`. Default: `1000`.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"field_conflicts": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What an apply does when a field the configuration sets has been changed since by another " +
+					"field manager (`kubectl edit`, a controller, a person): " + keda.EnumDescription(kube.ConflictPolicies...) +
+					". `take_back` (default) writes the configured value again, owns the field again and warns, naming the " +
+					"other manager; `error` writes nothing and fails, naming the fields and their managers. Fields the " +
+					"configuration does not set are never touched either way.",
+				Validators: []validator.String{keda.OneOf(kube.ConflictPolicies...)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -208,6 +219,7 @@ func (m providerModel) kubeConfig(ctx context.Context) (cfg kube.Config, unknown
 	}
 	cfg.QPS = float32(m.QPS.ValueInt64())
 	cfg.Burst = int(m.Burst.ValueInt64())
+	cfg.FieldConflicts = kube.ConflictPolicy(str(m.FieldConflicts))
 	for _, e := range m.Exec {
 		exec := &kube.ExecConfig{APIVersion: str(e.APIVersion), Command: str(e.Command)}
 		if e.Args.IsUnknown() || e.Env.IsUnknown() {

@@ -392,7 +392,9 @@ func (r *installationResource) install(ctx context.Context, m *installationModel
 			if !phase(o) {
 				continue
 			}
-			if _, err := r.client.ApplyObject(ctx, o, false); err != nil {
+			_, conflicts, err := r.client.ApplyObject(ctx, o, false)
+			appendTakenBack(diags, kube.ObjectRef(o), conflicts, err)
+			if err != nil {
 				diags.Append(apiError("Failed to install KEDA", err))
 				return
 			}
@@ -514,7 +516,7 @@ func (r *installationResource) compare(ctx context.Context, o *unstructured.Unst
 	if err != nil {
 		return "", err
 	}
-	wouldBe, err := r.client.ApplyObject(ctx, o, true)
+	wouldBe, _, err := r.client.ApplyObject(ctx, o, true)
 	if err != nil {
 		return "", err
 	}

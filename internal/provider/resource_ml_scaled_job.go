@@ -116,7 +116,8 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *t
 		diags.Append(apiError("Failed to apply ScaledJob", err))
 		return
 	}
-	out, err := api.Apply(ctx, meta.Name, m.Expand(meta))
+	out, conflicts, err := api.Apply(ctx, meta.Name, m.Expand(meta))
+	appendTakenBack(diags, "ScaledJob", conflicts, err)
 	if err != nil {
 		diags.Append(apiError("Failed to apply ScaledJob", err))
 		return

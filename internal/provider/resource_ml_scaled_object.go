@@ -163,7 +163,8 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 		diags.Append(apiError("Failed to apply ScaledObject", err))
 		return
 	}
-	out, err := api.Apply(ctx, meta.Name, m.Expand(meta))
+	out, conflicts, err := api.Apply(ctx, meta.Name, m.Expand(meta))
+	appendTakenBack(diags, "ScaledObject", conflicts, err)
 	if err != nil {
 		diags.Append(apiError("Failed to apply ScaledObject", err))
 		return

@@ -424,6 +424,22 @@ resource "keda_ml_scaled_object" "bad" {
     }
     authentication_ref { name = "auth" }
   }`, want: `(?s)trigger\[0\].prometheus.auth_modes.*value must be one\s+of`},
+		"prometheus header value KEDA cannot parse": {body: `trigger {
+    prometheus {
+      server_address = "http://prom:9090"
+      query          = "sum(x)"
+      threshold      = 1
+      custom_headers = { "X-Scope" = "a,b" }
+    }
+  }`, want: `(?s)Attribute trigger\[0\].prometheus.custom_headers\["X-Scope"\] value\s+"a,b"\s+contains\s+","`},
+		"gpu query parameter key with =": {body: `trigger {
+    gpu {
+      server_address   = "http://prom:9090"
+      metric           = "utilization"
+      target           = 70
+      query_parameters = { "a=b" = "c" }
+    }
+  }`, want: `(?s)Attribute trigger\[0\].gpu.query_parameters\s+key\s+"a=b"\s+contains`},
 		"gpu metric type": {body: `trigger {
     metric_type = "Value"
     gpu {

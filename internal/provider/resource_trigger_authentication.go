@@ -33,7 +33,7 @@ type authKind[M any] struct {
 	// importID parses an import ID into namespace and name.
 	importID func(string) (namespace, name string, err error)
 	id       func(namespace, name string) string
-	apply    func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error)
+	apply    func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error)
 	get      func(ctx context.Context, c *kube.Client, namespace, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error)
 	delete   func(ctx context.Context, c *kube.Client, namespace, name string) error
 }
@@ -70,20 +70,20 @@ func NewTriggerAuthenticationResource() resource.Resource {
 		},
 		importID: parseNamespacedID,
 		id:       func(ns, name string) string { return ns + "/" + name },
-		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error) {
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error) {
 			api, err := c.TriggerAuthentications(meta.Namespace)
 			if err != nil {
-				return metav1.ObjectMeta{}, err
+				return metav1.ObjectMeta{}, nil, err
 			}
-			out, err := api.Apply(ctx, meta.Name, &v1alpha1.TriggerAuthentication{
+			out, conflicts, err := api.Apply(ctx, meta.Name, &v1alpha1.TriggerAuthentication{
 				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "TriggerAuthentication"},
 				ObjectMeta: meta,
 				Spec:       spec,
 			})
 			if err != nil {
-				return metav1.ObjectMeta{}, err
+				return metav1.ObjectMeta{}, conflicts, err
 			}
-			return out.ObjectMeta, nil
+			return out.ObjectMeta, conflicts, nil
 		},
 		get: func(ctx context.Context, c *kube.Client, ns, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error) {
 			api, err := c.TriggerAuthentications(ns)
@@ -125,20 +125,20 @@ func NewClusterTriggerAuthenticationResource() resource.Resource {
 			return "", id, nil
 		},
 		id: func(_, name string) string { return name },
-		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, error) {
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error) {
 			api, err := c.ClusterTriggerAuthentications()
 			if err != nil {
-				return metav1.ObjectMeta{}, err
+				return metav1.ObjectMeta{}, nil, err
 			}
-			out, err := api.Apply(ctx, meta.Name, &v1alpha1.ClusterTriggerAuthentication{
+			out, conflicts, err := api.Apply(ctx, meta.Name, &v1alpha1.ClusterTriggerAuthentication{
 				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ClusterTriggerAuthentication"},
 				ObjectMeta: meta,
 				Spec:       spec,
 			})
 			if err != nil {
-				return metav1.ObjectMeta{}, err
+				return metav1.ObjectMeta{}, conflicts, err
 			}
-			return out.ObjectMeta, nil
+			return out.ObjectMeta, conflicts, nil
 		},
 		get: func(ctx context.Context, c *kube.Client, _, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error) {
 			api, err := c.ClusterTriggerAuthentications()
@@ -231,7 +231,8 @@ func (r *triggerAuthResource[M]) write(ctx context.Context, plan tfsdk.Plan, sta
 	}
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
-	out, err := r.kind.apply(ctx, r.client, r.kind.objectMeta(*m.Metadata), m.Expand())
+	out, conflicts, err := r.kind.apply(ctx, r.client, r.kind.objectMeta(*m.Metadata), m.Expand())
+	appendTakenBack(diags, r.kind.kind, conflicts, err)
 	if err != nil {
 		diags.Append(apiError("Failed to apply "+r.kind.kind, err))
 		return
