@@ -6,7 +6,8 @@
 #
 # usage: scripts/testbin.sh [group ...]
 #   groups: apiserver (kube-apiserver), etcd, controllers (kube-controller-manager,
-#   kube-scheduler), kwok (fake kubelet); default: apiserver etcd
+#   kube-scheduler), kwok (fake kubelet), keda (KEDA's operator, for the
+#   end-to-end tests); default: apiserver etcd
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,11 @@ build_group() {
 		ldflags="-s -w"
 		pkgs="sigs.k8s.io/kwok/cmd/kwok"
 		;;
+	keda)
+		moddir=$root/tools/keda
+		ldflags="-s -w"
+		pkgs="github.com/kedacore/keda/v2/cmd/operator"
+		;;
 	*) echo "testbin: unknown group $group" >&2; exit 2 ;;
 	esac
 	local key
@@ -58,6 +64,7 @@ build_group() {
 		for pkg in $pkgs; do
 			local name=${pkg##*/}
 			[ "$name" = v3 ] && name=etcd
+			[ "$name" = operator ] && name=keda-operator
 			(cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dir/$name.tmp" "$pkg")
 			mv "$dir/$name.tmp" "$dir/$name"
 		done
