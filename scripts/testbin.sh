@@ -7,7 +7,8 @@
 # usage: scripts/testbin.sh [group ...]
 #   groups: apiserver (kube-apiserver), etcd, controllers (kube-controller-manager,
 #   kube-scheduler), kwok (fake kubelet), keda (KEDA's operator, for the
-#   end-to-end tests); default: apiserver etcd
+#   end-to-end tests), kubectl and kubectl-provider (what `make bench` measures
+#   against); default: apiserver etcd
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,16 @@ build_group() {
 		ldflags="-s -w"
 		pkgs="sigs.k8s.io/kwok/cmd/kwok"
 		;;
+	kubectl)
+		moddir=$root/tools/kubectl
+		ldflags=$(version_ldflags)
+		pkgs="k8s.io/kubernetes/cmd/kubectl"
+		;;
+	kubectl-provider)
+		moddir=$root/tools/bench
+		ldflags="-s -w"
+		pkgs="github.com/gavinbunney/terraform-provider-kubectl"
+		;;
 	keda)
 		moddir=$root/tools/keda
 		ldflags="-s -w"
@@ -65,8 +76,8 @@ build_group() {
 			local name=${pkg##*/}
 			[ "$name" = v3 ] && name=etcd
 			[ "$name" = operator ] && name=keda-operator
-			(cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dir/$name.tmp" "$pkg")
-			mv "$dir/$name.tmp" "$dir/$name"
+			(cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dir/$name.tmp.$$" "$pkg")
+			mv "$dir/$name.tmp.$$" "$dir/$name"
 		done
 		touch "$dir/.complete"
 	fi

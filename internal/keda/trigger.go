@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+
+	"github.com/kedaml/terraform-provider-keda/internal/validators"
 )
 
 // MetricTypes are the HPA target types a trigger can use.
@@ -65,16 +67,15 @@ type TriggerContext struct {
 // TriggerBlock is the schema of `trigger`, shared by ScaledObject and
 // ScaledJob.
 func TriggerBlock() schema.ListNestedBlock {
-	// Checked from `type`: one of the typed blocks, or type itself.
-	exactlyOne := make([]path.Expression, 0, len(typedTriggers))
-	for _, t := range typedTriggers {
-		exactlyOne = append(exactlyOne, path.MatchRelative().AtParent().AtName(t))
-	}
 	return schema.ListNestedBlock{
 		MarkdownDescription: "A scaler. Each holds exactly one of `rabbitmq`, `cpu`, `memory`, `prometheus`, `gpu`, " +
 			"or `type` + `metadata` for any other KEDA scaler. Order is kept.",
 		Validators: []validator.List{listvalidator.IsRequired(), listvalidator.SizeAtLeast(1)},
 		NestedObject: schema.NestedBlockObject{
+			// On the object rather than path-matching validators on each
+			// attribute: those walk the whole configuration for every
+			// trigger, a large share of the time to plan hundreds of objects.
+			Validators: []validator.Object{validators.ExactlyOneChild(append(slices.Clone(typedTriggers), "type")...)},
 			Attributes: map[string]schema.Attribute{
 				"name": optionalString("KEDA trigger name; needed to refer to the trigger in a scaling modifier formula. Must be unique."),
 				"use_cached_metrics": schema.BoolAttribute{
@@ -85,8 +86,7 @@ func TriggerBlock() schema.ListNestedBlock {
 				"type": optionalString("Any other KEDA scaler, e.g. `kafka` or `cron`, written as-is with `metadata`. "+
 					"Use the typed blocks for the scalers that have one.",
 					stringvalidator.NoneOf(typedTriggers...),
-					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("metadata")),
-					stringvalidator.ExactlyOneOf(exactlyOne...)),
+					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("metadata"))),
 				"metadata": schema.MapAttribute{
 					Optional:            true,
 					ElementType:         types.StringType,

@@ -74,7 +74,9 @@ func (r *scaledJobResource) Configure(_ context.Context, req resource.ConfigureR
 // ModifyPlan fills the generated gpu queries and runs KEDA's checks on the
 // object the plan would write.
 func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	// Nothing to derive or check when the plan is the state: an object
+	// refreshed and unchanged (most of a large plan).
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan, config scaledJobModel

@@ -115,7 +115,9 @@ func (r *scaledObjectResource) Configure(_ context.Context, req resource.Configu
 // ModifyPlan fills what the provider derives (gpu queries, the HPA name) and
 // runs KEDA's checks on the object the plan would write.
 func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	// Nothing to derive or check when the plan is the state: an object
+	// refreshed and unchanged (most of a large plan).
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan, config scaledObjectModel

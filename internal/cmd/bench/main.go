@@ -1,0 +1,428 @@
+// Command bench measures this provider against kubectl's server-side apply
+// (the floor) and gavinbunney/terraform-provider-kubectl's kubectl_manifest
+// on the local control plane: for each N, the same N ScaledObjects (each
+// with a rabbitmq trigger and an authentication_ref) are applied, planned
+// with refresh and nothing to change, and destroyed, by each tool in turn,
+// several times. It prints the medians as a Markdown report (and writes it
+// to -out), with the API requests this provider sent per phase and the
+// providers' peak RSS. `make bench` runs it.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kedaml/terraform-provider-keda/internal/acctest"
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
+)
+
+const namespace = "bench"
+
+type tool struct {
+	name     string
+	provider string // process name whose RSS is sampled; "" for kubectl
+	write    func(dir string, n int) error
+	apply    []string
+	plan     []string
+	destroy  []string
+}
+
+type phase string
+
+const (
+	phaseApply   phase = "apply"
+	phasePlan    phase = "plan"
+	phaseDestroy phase = "destroy"
+	phasePlanNew phase = "plan (new objects)"
+)
+
+type sample struct {
+	seconds  float64
+	requests int
+	rssKiB   int64
+}
+
+func main() {
+	sizes := flag.String("n", "10,100,500", "numbers of ScaledObjects")
+	runs := flag.Int("runs", 3, "runs per tool and N (the report gives medians)")
+	out := flag.String("out", "", "also write the report to this file")
+	flag.Parse()
+	if err := run(*sizes, *runs, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(sizes string, runs int, out string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	bin, err := acctest.BinDir()
+	if err != nil {
+		return err
+	}
+	for _, f := range []string{"kubectl", "terraform-provider-kubectl", "kube-apiserver", "etcd"} {
+		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
+			return fmt.Errorf("%s is not built: run `make bench`: %w", f, err)
+		}
+	}
+	providerBin := filepath.Join(root, "bin")
+	if _, err := os.Stat(filepath.Join(providerBin, "terraform-provider-keda")); err != nil {
+		return fmt.Errorf("the provider is not built: run `make bench`: %w", err)
+	}
+	work, err := os.MkdirTemp("", "keda-bench-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+
+	cp, err := acctest.Start(acctest.Options{})
+	if err != nil {
+		return err
+	}
+	defer cp.Stop()
+	if _, err := cp.Clientset().CoreV1().Namespaces().Create(context.Background(),
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "kedaml/keda"        = %q
+    "gavinbunney/kubectl" = %q
+  }
+  direct {}
+}
+`, providerBin, bin)
+	if err := os.WriteFile(filepath.Join(work, "terraformrc"), []byte(rc), 0o600); err != nil {
+		return err
+	}
+	requestLog := filepath.Join(work, "requests.log")
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(work, "terraformrc"),
+		"KUBE_CONFIG_PATH="+cp.KubeconfigPath,
+		"KUBECONFIG="+cp.KubeconfigPath,
+		"TF_IN_AUTOMATION=1",
+		"TF_CLI_ARGS=-no-color",
+		kube.RequestLogEnv+"="+requestLog,
+	)
+	kubectl := filepath.Join(bin, "kubectl")
+	tf := []string{"terraform"}
+	tools := []tool{
+		{
+			name: "terraform-provider-keda", provider: "terraform-provider-keda", write: writeProviderConfig,
+			apply: append(tf, "apply", "-auto-approve", "-input=false"), plan: append(tf, "plan", "-input=false", "-detailed-exitcode"),
+			destroy: append(tf, "destroy", "-auto-approve", "-input=false"),
+		},
+		{
+			// Providers under dev_overrides need no terraform init.
+			name: "kubectl --server-side", write: writeYAML,
+			apply:   []string{kubectl, "apply", "--server-side", "-f", "objects.yaml"},
+			plan:    []string{kubectl, "diff", "--server-side", "-f", "objects.yaml"},
+			destroy: []string{kubectl, "delete", "--wait=false", "-f", "objects.yaml"},
+		},
+		{
+			name: "kubectl_manifest (gavinbunney v1.19.0)", provider: "terraform-provider-kubectl", write: writeKubectlManifestConfig,
+			apply: append(tf, "apply", "-auto-approve", "-input=false"), plan: append(tf, "plan", "-input=false", "-detailed-exitcode"),
+			destroy: append(tf, "destroy", "-auto-approve", "-input=false"),
+		},
+	}
+
+	var ns []int
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("bad -n %q", s)
+		}
+		ns = append(ns, n)
+	}
+	results := map[int]map[string]map[phase][]sample{}
+	for _, n := range ns {
+		results[n] = map[string]map[phase][]sample{}
+		for _, t := range tools {
+			results[n][t.name] = map[phase][]sample{}
+			dir := filepath.Join(work, fmt.Sprintf("%d-%s", n, strings.Fields(t.name)[0]))
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			if err := t.write(dir, n); err != nil {
+				return err
+			}
+		}
+		for r := range runs {
+			// Interleaved, and the order turns each run, so that no tool
+			// always meets a warmer or a busier API server.
+			for i := range tools {
+				t := tools[(i+r)%len(tools)]
+				dir := filepath.Join(work, fmt.Sprintf("%d-%s", n, strings.Fields(t.name)[0]))
+				log.Printf("N=%d run %d/%d: %s", n, r+1, runs, t.name)
+				steps := []struct {
+					p    phase
+					args []string
+				}{{phaseApply, t.apply}, {phasePlan, t.plan}, {phaseDestroy, t.destroy}}
+				if t.provider == "terraform-provider-keda" {
+					steps = append([]struct {
+						p    phase
+						args []string
+					}{{phasePlanNew, t.plan}}, steps...)
+				}
+				for _, s := range steps {
+					_ = os.Remove(requestLog)
+					res, err := measure(dir, env, t.provider, s.args, s.p)
+					if err != nil {
+						return fmt.Errorf("%s %s (N=%d): %w", t.name, s.p, n, err)
+					}
+					res.requests = countLines(requestLog)
+					results[n][t.name][s.p] = append(results[n][t.name][s.p], res)
+				}
+			}
+		}
+	}
+	micro, err := goBenchmarks(root)
+	if err != nil {
+		return err
+	}
+	report := render(ns, runs, tools, results, micro)
+	fmt.Print(report)
+	if out != "" {
+		return os.WriteFile(out, []byte(report), 0o644)
+	}
+	return nil
+}
+
+// measure runs one phase and samples the peak RSS of the provider process
+// it starts.
+func measure(dir string, env []string, provider string, args []string, p phase) (sample, error) {
+	done := make(chan struct{})
+	var peak int64
+	var wg sync.WaitGroup
+	if provider != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if v := peakRSS(provider); v > peak {
+					peak = v
+				}
+				select {
+				case <-done:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}()
+	}
+	start := time.Now()
+	outText, err := command(dir, env, args[0], args[1:]...)
+	elapsed := time.Since(start).Seconds()
+	close(done)
+	wg.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case p == phasePlanNew && errors.As(err, &exit) && exit.ExitCode() == 2:
+		// -detailed-exitcode: 2 means changes, as expected before apply.
+	case p == phasePlan && strings.HasPrefix(args[0], "/") && errors.As(err, &exit) && exit.ExitCode() == 1:
+		return sample{}, fmt.Errorf("kubectl diff found differences after apply:\n%s", outText)
+	default:
+		return sample{}, fmt.Errorf("%v: %w\n%s", args, err, outText)
+	}
+	return sample{seconds: elapsed, rssKiB: peak}, nil
+}
+
+func command(dir string, env []string, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// peakRSS is the largest VmHWM of the running processes called name.
+func peakRSS(name string) int64 {
+	entries, _ := os.ReadDir("/proc")
+	var best int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		// comm is cut at 15 characters.
+		if err != nil || !strings.HasPrefix(name, strings.TrimSpace(string(comm))) {
+			continue
+		}
+		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				if v, err := strconv.ParseInt(f[1], 10, 64); err == nil && v > best {
+					best = v
+				}
+			}
+		}
+	}
+	return best
+}
+
+func countLines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer func() { _ = f.Close() }()
+	n := 0
+	for s := bufio.NewScanner(f); s.Scan(); {
+		n++
+	}
+	return n
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func medianOf(samples []sample, f func(sample) float64) float64 {
+	xs := make([]float64, len(samples))
+	for i, s := range samples {
+		xs[i] = f(s)
+	}
+	return median(xs)
+}
+
+// goBenchmarks runs the Go benchmarks of the per-object work: conversion,
+// validation and the provider's schema.
+func goBenchmarks(root string) (string, error) {
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/keda", "./internal/provider")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go test -bench: %w\n%s", err, out)
+	}
+	var lines []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "Benchmark") {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func render(ns []int, runs int, tools []tool, results map[int]map[string]map[phase][]sample, micro string) string {
+	var b strings.Builder
+	fmt.Fprint(&b, `# Benchmarks
+
+Written by `+"`make bench`"+` (`+"`go run ./internal/cmd/bench -out BENCHMARKS.md`"+`); run it again when
+performance changes. On the local control plane (kube-apiserver + etcd from `+"`make testbin`"+`), for
+each N the same objects — one TriggerAuthentication and N ScaledObjects, each with a rabbitmq trigger
+and an `+"`authentication_ref`"+` — are applied from empty, planned with refresh and nothing to change,
+and destroyed by each tool in turn, the order turning every run:
+
+- terraform-provider-keda: `+"`terraform apply -auto-approve`"+`, `+"`terraform plan -detailed-exitcode`"+`,
+  `+"`terraform destroy -auto-approve`"+` (through `+"`dev_overrides`"+`);
+- kubectl v1.36.3 (the floor): `+"`kubectl apply --server-side -f objects.yaml`"+`,
+  `+"`kubectl diff --server-side -f objects.yaml`"+`, `+"`kubectl delete --wait=false -f objects.yaml`"+`;
+- gavinbunney/terraform-provider-kubectl v1.19.0 `+"`kubectl_manifest`"+` with `+"`server_side_apply = true`"+`,
+  built from the Go module proxy (`+"`tools/bench`"+`), the same Terraform commands.
+
+Terraform's default parallelism (10). The provider's API requests are counted by the provider itself
+(`+"`KEDA_PROVIDER_REQUEST_LOG`"+`); peak RSS is the largest VmHWM of the provider processes seen
+during a phase.
+
+`)
+	fmt.Fprintf(&b, "Medians of %d interleaved runs, wall seconds; in brackets the ratio to kubectl.\n\n", runs)
+	fmt.Fprintln(&b, "| N | tool | apply | plan (refresh, no change) | destroy | provider peak RSS |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|")
+	seconds := func(s sample) float64 { return s.seconds }
+	for _, n := range ns {
+		floor := results[n][tools[1].name]
+		for _, t := range tools {
+			r := results[n][t.name]
+			cell := func(p phase) string {
+				v := medianOf(r[p], seconds)
+				if t.name == tools[1].name {
+					return fmt.Sprintf("%.2f", v)
+				}
+				return fmt.Sprintf("%.2f (%.2f×)", v, v/medianOf(floor[p], seconds))
+			}
+			rss := "n/a"
+			if t.provider != "" {
+				var peak int64
+				for _, p := range []phase{phaseApply, phasePlan, phaseDestroy} {
+					for _, s := range r[p] {
+						peak = max(peak, s.rssKiB)
+					}
+				}
+				rss = fmt.Sprintf("%.0f MiB", float64(peak)/1024)
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", n, t.name, cell(phaseApply), cell(phasePlan), cell(phaseDestroy), rss)
+		}
+	}
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, "API requests sent by terraform-provider-keda per phase (medians; N ScaledObjects + 1 TriggerAuthentication):")
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, "| N | plan of new objects | apply | plan (refresh, no change) | destroy |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|")
+	requests := func(s sample) float64 { return float64(s.requests) }
+	for _, n := range ns {
+		r := results[n][tools[0].name]
+		fmt.Fprintf(&b, "| %d | %.0f | %.0f | %.0f | %.0f |\n", n, medianOf(r[phasePlanNew], requests),
+			medianOf(r[phaseApply], requests), medianOf(r[phasePlan], requests), medianOf(r[phaseDestroy], requests))
+	}
+	fmt.Fprintf(&b, "\nMachine: %s, %d CPUs, %s; %s; %s.\n", cpuModel(), runtime.NumCPU(), memTotal(), runtime.Version(), terraformVersion())
+	fmt.Fprintf(&b, "\n## Per-object work\n\n`go test -run '^$' -bench . -benchmem ./internal/keda ./internal/provider`:\n\n```\n%s\n```\n", micro)
+	return b.String()
+}
+
+func cpuModel() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
+
+func memTotal() string {
+	data, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kib, _ := strconv.ParseFloat(f[1], 64)
+			return fmt.Sprintf("%.0f GiB RAM", kib/1024/1024)
+		}
+	}
+	return "unknown RAM"
+}
+
+func terraformVersion() string {
+	out, err := exec.Command("terraform", "version").Output()
+	if err != nil {
+		return "terraform ?"
+	}
+	return strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+}
