@@ -96,12 +96,12 @@ func Start(opts Options) (*ControlPlane, error) {
 		ControlPlaneStartTimeout: 90 * time.Second,
 		ControlPlaneStopTimeout:  30 * time.Second,
 	}
-	if opts.Workloads {
-		// Route aggregated APIs and webhooks to pod endpoints rather than
-		// Service IPs (there is no kube-proxy): the pods' IPs live in the
-		// test's own network namespace (see podNetwork).
-		env.ControlPlane.GetAPIServer().Configure().Set("enable-aggregator-routing", "true")
-	}
+	// Route aggregated APIs and webhooks to pod endpoints rather than
+	// Service IPs: there is no kube-proxy, and a Service IP is routed out of
+	// this machine. With workloads the pods' IPs live in the test's own
+	// network namespace (see podNetwork); without, a KEDA installation's
+	// APIService and webhooks have no endpoints and fail at once.
+	env.ControlPlane.GetAPIServer().Configure().Set("enable-aggregator-routing", "true")
 	if !opts.WithoutCRDs {
 		crds, err := install.CRDs()
 		if err != nil {

@@ -7,16 +7,8 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -29,9 +21,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kedaml/terraform-provider-keda/internal/acctest"
 )
@@ -93,7 +82,7 @@ func run(m *testing.M) int {
 		stops = append(stops, env.metrics.stop)
 	}
 	if env.prometheus != nil {
-		stops = append(stops, env.prometheus.stop)
+		stops = append(stops, env.prometheus.Stop)
 	}
 	switch {
 	case cpErr != nil:
@@ -103,11 +92,11 @@ func run(m *testing.M) int {
 	case promErr != nil:
 		return fail("starting Prometheus", promErr)
 	}
-	operator, err := startOperator(filepath.Join(dir, "keda"))
+	operator, err := env.cp.StartKEDAOperator(filepath.Join(dir, "keda"))
 	if err != nil {
 		return fail("starting KEDA's operator", err)
 	}
-	stops = append(stops, operator.stop)
+	stops = append(stops, operator.Stop)
 
 	for _, v := range []string{"KUBE_CONFIG_PATHS", "KUBE_HOST", "KUBE_TOKEN", "KUBE_CTX"} {
 		os.Unsetenv(v)
@@ -118,7 +107,7 @@ func run(m *testing.M) int {
 	os.Setenv("TF_ACC", "1")
 	code := m.Run()
 	if code != 0 {
-		operator.dumpLog(os.Stderr)
+		operator.DumpLog(os.Stderr)
 	}
 	return code
 }
@@ -150,9 +139,6 @@ func reapOrphans() {
 	}
 }
 
-// binDir is where scripts/testbin.sh put the binaries.
-func binDir() (string, error) { return acctest.BinDir() }
-
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -162,181 +148,10 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// process is a helper server the harness started.
-type process struct {
-	name string
-	cmd  *exec.Cmd
-	log  string
-}
-
-func startProcess(name, logPath string, cmd *exec.Cmd) (*process, error) {
-	out, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		_ = out.Close()
-		return nil, fmt.Errorf("starting %s: %w", name, err)
-	}
-	go func() { _ = cmd.Wait(); _ = out.Close() }()
-	return &process{name: name, cmd: cmd, log: logPath}, nil
-}
-
-// stop asks the process to end and kills it if it does not in time.
-func (p *process) stop() {
-	if p == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if p.cmd.ProcessState != nil || p.cmd.Process.Signal(syscall.Signal(0)) != nil {
-			return
-		}
-	}
-	_ = p.cmd.Process.Kill()
-}
-
-func (p *process) dumpLog(w io.Writer) {
-	data, err := os.ReadFile(p.log)
-	if err != nil {
-		return
-	}
-	const tail = 20000
-	if len(data) > tail {
-		data = data[len(data)-tail:]
-	}
-	_, _ = fmt.Fprintf(w, "---- last lines of %s (%s) ----\n%s\n", p.name, p.log, data)
-}
-
-// waitHTTP polls url until it answers 200.
-func waitHTTP(url, user, password string, timeout time.Duration, p *process) error {
-	deadline := time.Now().Add(timeout)
-	var last error
-	for time.Now().Before(deadline) {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		if user != "" {
-			req.SetBasicAuth(user, password)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("HTTP %d", resp.StatusCode)
-		}
-		last = err
-		if p != nil && p.cmd.ProcessState != nil {
-			var buf bytes.Buffer
-			p.dumpLog(&buf)
-			return fmt.Errorf("%s exited: %s", p.name, buf.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("%s not ready after %s: %w", url, timeout, last)
-}
-
-// startOperator runs KEDA's operator out of cluster against the control
-// plane, as `make run` in KEDA's repository does: cluster objects in the
-// keda namespace, every namespace watched, and its metrics gRPC server on
-// certificates made here.
-func startOperator(dir string) (*process, error) {
-	bin, err := binDir()
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(bin, "keda-operator")
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("the KEDA operator is not built: run `scripts/testbin.sh keda` (make e2e does): %w", err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "certs"), 0o755); err != nil {
-		return nil, err
-	}
-	if err := writeCerts(filepath.Join(dir, "certs")); err != nil {
-		return nil, err
-	}
-	_, err = env.cp.Clientset().CoreV1().Namespaces().Create(context.Background(),
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "keda"}}, metav1.CreateOptions{})
-	if err != nil {
-		return nil, err
-	}
-	var ports [3]int
-	for i := range ports {
-		if ports[i], err = freePort(); err != nil {
-			return nil, err
-		}
-	}
-	cmd := exec.Command(path,
-		"--leader-elect=false",
-		"--zap-log-level=info",
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(ports[0]),
-		"--health-probe-bind-address=127.0.0.1:"+strconv.Itoa(ports[1]),
-		"--metrics-service-bind-address=127.0.0.1:"+strconv.Itoa(ports[2]),
-		"--cert-dir="+filepath.Join(dir, "certs"),
-		"--ca-dir="+filepath.Join(dir, "certs"),
-		"--enable-cert-rotation=false",
-		"--enable-webhook-patching=false",
-		"--enable-apiservice-patching=false",
-		"--kube-api-qps=200", "--kube-api-burst=400",
-	)
-	cmd.Env = append(os.Environ(),
-		"KUBECONFIG="+env.cp.KubeconfigPath,
-		"WATCH_NAMESPACE=",
-		"KEDA_CLUSTER_OBJECT_NAMESPACE=keda",
-		"POD_NAMESPACE=keda",
-		"OPERATOR_NAME=keda-operator",
-	)
-	p, err := startProcess("keda-operator", filepath.Join(dir, "operator.log"), cmd)
-	if err != nil {
-		return nil, err
-	}
-	if err := waitHTTP(fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1]), "", "", 90*time.Second, p); err != nil {
-		p.dumpLog(os.Stderr)
-		p.stop()
-		return nil, err
-	}
-	return p, nil
-}
-
-// writeCerts makes the CA and server certificate the operator's metrics
-// gRPC server loads (in cluster, KEDA's cert rotation makes them).
-func writeCerts(dir string) error {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "keda-e2e"},
-		DNSNames:              []string{"localhost", "keda-operator", "keda-operator.keda.svc"},
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return err
-	}
-	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	for name, data := range map[string][]byte{"ca.crt": cert, "tls.crt": cert, "tls.key": keyPEM} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // rabbitMQ is Debian's rabbitmq-server with the management plugin, on
 // loopback ports of its own, with its data in the test's directory.
 type rabbitMQ struct {
-	*process
+	*acctest.Process
 	amqpPort, httpPort, epmdPort int
 }
 
@@ -379,12 +194,12 @@ func startRabbitMQ(dir string) (*rabbitMQ, error) {
 		"RABBITMQ_CONF_ENV_FILE=/dev/null",
 		"RABBITMQ_PID_FILE="+filepath.Join(dir, "pid"),
 	)
-	p, err := startProcess("rabbitmq-server", filepath.Join(dir, "server.log"), cmd)
+	p, err := acctest.StartProcess("rabbitmq-server", filepath.Join(dir, "server.log"), cmd)
 	if err != nil {
 		return nil, err
 	}
-	r.process = p
-	if err := waitHTTP(r.api("/api/overview"), "guest", "guest", 120*time.Second, p); err != nil {
+	r.Process = p
+	if err := acctest.WaitHTTP(r.api("/api/overview"), "guest", "guest", 120*time.Second, p); err != nil {
 		r.stop()
 		return nil, err
 	}
@@ -393,7 +208,7 @@ func startRabbitMQ(dir string) (*rabbitMQ, error) {
 
 // stop ends the broker and the epmd daemon Erlang started for it.
 func (r *rabbitMQ) stop() {
-	r.process.stop()
+	r.Stop()
 	matches, _ := filepath.Glob("/usr/lib/erlang/erts-*/bin/epmd")
 	for _, epmd := range matches {
 		_ = exec.Command(epmd, "-port", strconv.Itoa(r.epmdPort), "-kill").Run()
@@ -495,7 +310,7 @@ func (m *metricsEndpoint) stop() { _ = m.server.Close() }
 // prometheus is Debian's Prometheus scraping the metrics endpoint every
 // second.
 type prometheus struct {
-	*process
+	*acctest.Process
 	addr string
 }
 
@@ -528,11 +343,11 @@ scrape_configs:
 		"--storage.tsdb.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+p.addr,
 	)
-	if p.process, err = startProcess("prometheus", filepath.Join(dir, "prometheus.log"), cmd); err != nil {
+	if p.Process, err = acctest.StartProcess("prometheus", filepath.Join(dir, "prometheus.log"), cmd); err != nil {
 		return nil, err
 	}
-	if err := waitHTTP("http://"+p.addr+"/-/ready", "", "", 60*time.Second, p.process); err != nil {
-		p.stop()
+	if err := acctest.WaitHTTP("http://"+p.addr+"/-/ready", "", "", 60*time.Second, p.Process); err != nil {
+		p.Stop()
 		return nil, err
 	}
 	return p, nil
