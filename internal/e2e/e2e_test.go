@@ -18,11 +18,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kedaml/terraform-provider-keda/internal/acctest"
 	"github.com/kedaml/terraform-provider-keda/internal/provider"
 )
 
@@ -45,19 +45,7 @@ func namespace(t *testing.T, name string, deployment string, replicas int32, sec
 		t.Fatal(err)
 	}
 	if deployment != "" {
-		labels := map[string]string{"app": deployment}
-		d := &appsv1.Deployment{
-			ObjectMeta: metav1.ObjectMeta{Name: deployment},
-			Spec: appsv1.DeploymentSpec{
-				Replicas: &replicas,
-				Selector: &metav1.LabelSelector{MatchLabels: labels},
-				Template: corev1.PodTemplateSpec{
-					ObjectMeta: metav1.ObjectMeta{Labels: labels},
-					Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "worker", Image: "registry.local/ml/worker:1"}}},
-				},
-			},
-		}
-		if _, err := cs.AppsV1().Deployments(name).Create(ctx, d, metav1.CreateOptions{}); err != nil {
+		if _, err := cs.AppsV1().Deployments(name).Create(ctx, acctest.Deployment(deployment, replicas), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

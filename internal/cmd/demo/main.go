@@ -23,7 +23,6 @@ import (
 	"time"
 
 	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -153,21 +152,8 @@ func createPrerequisites(cs kubernetes.Interface) error {
 	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
 		return err
 	}
-	one := int32(1)
 	for _, name := range deployments {
-		labels := map[string]string{"app": name}
-		d := &appsv1.Deployment{
-			ObjectMeta: metav1.ObjectMeta{Name: name},
-			Spec: appsv1.DeploymentSpec{
-				Replicas: &one,
-				Selector: &metav1.LabelSelector{MatchLabels: labels},
-				Template: corev1.PodTemplateSpec{
-					ObjectMeta: metav1.ObjectMeta{Labels: labels},
-					Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.local/ml/" + name + ":1"}}},
-				},
-			},
-		}
-		if _, err := cs.AppsV1().Deployments(namespace).Create(ctx, d, metav1.CreateOptions{}); err != nil {
+		if _, err := cs.AppsV1().Deployments(namespace).Create(ctx, acctest.Deployment(name, 1), metav1.CreateOptions{}); err != nil {
 			return err
 		}
 	}
