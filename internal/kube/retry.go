@@ -58,6 +58,7 @@ func IsTransient(err error) bool {
 	}
 	msg := err.Error()
 	for _, s := range []string{"TLS handshake timeout", "server sent GOAWAY", "http2: client connection lost",
+		"http2: client connection force closed",
 		"use of closed network connection", "connection reset by peer"} {
 		if strings.Contains(msg, s) {
 			return true

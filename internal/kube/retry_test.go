@@ -44,6 +44,8 @@ func TestIsTransient(t *testing.T) {
 		{"EOF", urlError(io.EOF), true},
 		{"TLS handshake timeout", urlError(timeoutErr{}), true},
 		{"GOAWAY", urlError(errors.New("http2: server sent GOAWAY and closed the connection; LastStreamID=1")), true},
+		// client-go closes its connections to a server that stopped answering.
+		{"connection force closed", urlError(errors.New("http2: client connection force closed via ClientConn.Close")), true},
 		{"429 with Retry-After", apierrors.NewTooManyRequests("slow down", 1), true},
 		{"500 etcd leader changed", apierrors.NewInternalError(errors.New("etcdserver: leader changed")), true},
 		{"503", apierrors.NewServiceUnavailable("apiserver is shutting down"), true},
