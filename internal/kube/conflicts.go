@@ -111,7 +111,6 @@ func (e *ConflictError) Error() string {
 type StuckDeletionError struct {
 	Kind, Namespace, Name string
 	Finalizers            []string
-	Err                   error
 }
 
 func (e *StuckDeletionError) Error() string {
@@ -129,5 +128,3 @@ func (e *StuckDeletionError) Error() string {
 		"hand: kubectl patch %s %s%s --type=merge -p '{\"metadata\":{\"finalizers\":null}}'; then run terraform "+
 		"again.", ref, strings.Join(e.Finalizers, ", "), strings.ToLower(e.Kind), e.Name, nsFlag)
 }
-
-func (e *StuckDeletionError) Unwrap() error { return e.Err }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -54,21 +53,28 @@ func (o Objects[T]) Apply(ctx context.Context, name string, obj any) (T, []Field
 	if err != nil {
 		return zero, nil, fmt.Errorf("encoding %s: %w", o.Ref(name), err)
 	}
-	apply := func(force bool) (T, error) {
+	return applyWithPolicy(o.Conflicts, o.Ref(name), func(force bool) (T, error) {
 		return o.call(ctx, "applying", name, func(ctx context.Context) (T, error) {
 			return o.client.Patch(ctx, name, types.ApplyPatchType, body, metav1.PatchOptions{
 				FieldManager: o.FieldManager,
 				Force:        &force,
 			})
 		})
-	}
+	})
+}
+
+// applyWithPolicy runs a server-side apply without force and, when other
+// field managers own fields it sets, follows the policy: apply again with
+// force and report the conflicts, or fail with a *ConflictError naming ref.
+func applyWithPolicy[T any](policy ConflictPolicy, ref string, apply func(force bool) (T, error)) (T, []FieldConflict, error) {
 	out, err := apply(false)
 	conflicts := FieldConflicts(err)
 	if conflicts == nil {
 		return out, nil, err
 	}
-	if o.Conflicts == ConflictsFail {
-		return zero, conflicts, &ConflictError{Object: o.Ref(name), Conflicts: conflicts}
+	if policy == ConflictsFail {
+		var zero T
+		return zero, conflicts, &ConflictError{Object: ref, Conflicts: conflicts}
 	}
 	out, err = apply(true)
 	return out, conflicts, err
@@ -103,26 +109,23 @@ func (o Objects[T]) Delete(ctx context.Context, name string) error {
 		}
 		return err
 	}
-	delay := 50 * time.Millisecond
 	var finalizers []string
-	for {
+	return poll(ctx, func() (bool, error) {
 		obj, err := o.client.Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil
+		switch {
+		case apierrors.IsNotFound(err):
+			return true, nil
+		case err == nil:
+			if m, ok := any(obj).(metav1.Object); ok {
+				finalizers = m.GetFinalizers()
+			}
+		case !IsTransient(err) && ctx.Err() == nil:
+			return false, o.wrap("waiting for the deletion of", name, err)
 		}
-		if err != nil && !IsTransient(err) && ctx.Err() == nil {
-			return o.wrap("waiting for the deletion of", name, err)
-		}
-		if m, ok := any(obj).(metav1.Object); ok && err == nil {
-			finalizers = m.GetFinalizers()
-		}
-		select {
-		case <-ctx.Done():
-			return &StuckDeletionError{Kind: o.Kind, Namespace: o.namespace, Name: name, Finalizers: finalizers, Err: ctx.Err()}
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 2*time.Second)
-	}
+		return false, nil
+	}, func() error {
+		return &StuckDeletionError{Kind: o.Kind, Namespace: o.namespace, Name: name, Finalizers: finalizers}
+	})
 }
 
 func (o Objects[T]) call(ctx context.Context, op, name string, fn func(context.Context) (T, error)) (T, error) {

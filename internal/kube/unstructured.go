@@ -77,16 +77,18 @@ func (c *Client) ApplyObject(ctx context.Context, o *unstructured.Unstructured, 
 			return ri.Apply(ctx, o.GetName(), o, opts)
 		})
 	}
-	out, err := apply(dryRun)
-	conflicts := FieldConflicts(err)
-	switch {
-	case conflicts == nil:
-	case c.conflictPolicy() == ConflictsFail:
-		return nil, conflicts, &ConflictError{Object: ObjectRef(o), Conflicts: conflicts}
-	default:
+	var out *unstructured.Unstructured
+	var conflicts []FieldConflict
+	if dryRun {
 		out, err = apply(true)
+	} else {
+		out, conflicts, err = applyWithPolicy(c.conflictPolicy(), ObjectRef(o), apply)
 	}
-	if err != nil {
+	var refused *ConflictError
+	switch {
+	case errors.As(err, &refused):
+		return nil, conflicts, err
+	case err != nil:
 		return nil, conflicts, wrapOnce("applying "+ObjectRef(o), err)
 	}
 	return out, conflicts, nil
