@@ -4,8 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
@@ -78,4 +81,39 @@ func readNamespaced[T any](ctx context.Context, req resource.ReadRequest, resp *
 		return obj, false
 	}
 	return obj, true
+}
+
+// scaledKind is what KEDA reports Ready on and apply can wait for.
+type scaledKind interface {
+	*v1alpha1.ScaledObject | *v1alpha1.ScaledJob
+}
+
+// applyScaled is the write of keda_ml_scaled_object and keda_ml_scaled_job:
+// server-side apply, a warning for fields taken back from other managers,
+// and, when wait is set, KEDA's verdict on the object. out is the latest
+// version read; ok is false when nothing was written. A verdict against the
+// object is reported but still ok: the object exists and belongs in the
+// state, so that the next plan shows the fix as an update.
+func applyScaled[T scaledKind](ctx context.Context, diags *diag.Diagnostics, kind string,
+	objects func(namespace string) (kube.Objects[T], error),
+	waitReady func(ctx context.Context, namespace, name string) (T, error),
+	meta metav1.ObjectMeta, obj any, wait bool) (out T, ok bool) {
+	api, err := objects(meta.Namespace)
+	if err == nil {
+		var conflicts []kube.FieldConflict
+		out, conflicts, err = api.Apply(ctx, meta.Name, obj)
+		appendTakenBack(diags, kind, conflicts, err)
+	}
+	if err != nil {
+		diags.Append(apiError("Failed to apply "+kind, err))
+		return out, false
+	}
+	if wait {
+		ready, err := waitReady(ctx, meta.Namespace, meta.Name)
+		if ready != nil {
+			out = ready
+		}
+		appendReadinessError(diags, kind, err)
+	}
+	return out, true
 }

@@ -113,23 +113,10 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *t
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
 	meta := m.Metadata.ObjectMeta()
-	api, err := r.client.ScaledJobs(meta.Namespace)
-	if err != nil {
-		diags.Append(apiError("Failed to apply ScaledJob", err))
+	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, m.Expand(meta),
+		m.WaitForReady.ValueBool())
+	if !ok {
 		return
-	}
-	out, conflicts, err := api.Apply(ctx, meta.Name, m.Expand(meta))
-	appendTakenBack(diags, "ScaledJob", conflicts, err)
-	if err != nil {
-		diags.Append(apiError("Failed to apply ScaledJob", err))
-		return
-	}
-	if m.WaitForReady.ValueBool() {
-		ready, err := r.client.WaitScaledJobReady(ctx, meta.Namespace, meta.Name)
-		if ready != nil {
-			out = ready
-		}
-		appendReadinessError(diags, "ScaledJob", err)
 	}
 	m.Metadata.UID = types.StringValue(string(out.UID))
 	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)

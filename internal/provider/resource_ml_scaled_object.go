@@ -160,23 +160,10 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
 	meta := m.Metadata.ObjectMeta()
-	api, err := r.client.ScaledObjects(meta.Namespace)
-	if err != nil {
-		diags.Append(apiError("Failed to apply ScaledObject", err))
+	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, m.Expand(meta),
+		m.WaitForReady.ValueBool())
+	if !ok {
 		return
-	}
-	out, conflicts, err := api.Apply(ctx, meta.Name, m.Expand(meta))
-	appendTakenBack(diags, "ScaledObject", conflicts, err)
-	if err != nil {
-		diags.Append(apiError("Failed to apply ScaledObject", err))
-		return
-	}
-	if m.WaitForReady.ValueBool() {
-		ready, err := r.client.WaitScaledObjectReady(ctx, meta.Namespace, meta.Name)
-		if ready != nil {
-			out = ready
-		}
-		appendReadinessError(diags, "ScaledObject", err)
 	}
 	m.Metadata.UID = types.StringValue(string(out.UID))
 	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
