@@ -132,7 +132,7 @@ func (cp *ControlPlane) StartKEDAOperator(dir string) (*Process, error) {
 	}
 	var ports [3]int
 	for i := range ports {
-		if ports[i], err = freePort(); err != nil {
+		if ports[i], err = FreePort(); err != nil {
 			return nil, err
 		}
 	}

@@ -34,15 +34,15 @@ func (cp *ControlPlane) startWorkloads(bin string) error {
 	}
 	cp.pods = pods
 	saKey := filepath.Join(cp.env.ControlPlane.APIServer.CertDir, "sa-signer.key")
-	kcmPort, err := freePort()
+	kcmPort, err := FreePort()
 	if err != nil {
 		return err
 	}
-	schedPort, err := freePort()
+	schedPort, err := FreePort()
 	if err != nil {
 		return err
 	}
-	kwokPort, err := freePort()
+	kwokPort, err := FreePort()
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,8 @@ func (cp *ControlPlane) addFakeNode() error {
 	}
 }
 
-func freePort() (int, error) {
+// FreePort is a TCP port free on loopback now, for a server to listen on.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

@@ -139,15 +139,6 @@ func reapOrphans() {
 	}
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // rabbitMQ is Debian's rabbitmq-server with the management plugin, on
 // loopback ports of its own, with its data in the test's directory.
 type rabbitMQ struct {
@@ -166,7 +157,7 @@ func startRabbitMQ(dir string) (*rabbitMQ, error) {
 	r := &rabbitMQ{}
 	var distPort int
 	for _, p := range []*int{&r.amqpPort, &r.httpPort, &r.epmdPort, &distPort} {
-		port, err := freePort()
+		port, err := acctest.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +324,7 @@ scrape_configs:
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := acctest.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -53,9 +53,7 @@ func TestAccExample_mlInferenceStack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"kedaml/keda\" = %q\n  }\n  direct {}\n}\n",
-		filepath.Join(work, "bin"))
-	if err := os.WriteFile(filepath.Join(work, "terraformrc"), []byte(rc), 0o600); err != nil {
+	if err := acctest.WriteDevOverrides(filepath.Join(work, "terraformrc"), map[string]string{"kedaml/keda": filepath.Join(work, "bin")}); err != nil {
 		t.Fatal(err)
 	}
 	terraform := func(args ...string) (int, string) {

@@ -102,15 +102,10 @@ func run(sizes string, runs int, out string) error {
 		return err
 	}
 
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "kedaml/keda"        = %q
-    "gavinbunney/kubectl" = %q
-  }
-  direct {}
-}
-`, providerBin, bin)
-	if err := os.WriteFile(filepath.Join(work, "terraformrc"), []byte(rc), 0o600); err != nil {
+	// Both providers under test come from local builds.
+	err = acctest.WriteDevOverrides(filepath.Join(work, "terraformrc"),
+		map[string]string{"kedaml/keda": providerBin, "gavinbunney/kubectl": bin})
+	if err != nil {
 		return err
 	}
 	requestLog := filepath.Join(work, "requests.log")
@@ -131,7 +126,6 @@ func run(sizes string, runs int, out string) error {
 			destroy: append(tf, "destroy", "-auto-approve", "-input=false"),
 		},
 		{
-			// Providers under dev_overrides need no terraform init.
 			name: "kubectl --server-side", write: writeYAML,
 			apply:   []string{kubectl, "apply", "--server-side", "-f", "objects.yaml"},
 			plan:    []string{kubectl, "diff", "--server-side", "-f", "objects.yaml"},

@@ -96,9 +96,8 @@ func run(keep bool) error {
 			return err
 		}
 	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"kedaml/keda\" = %q\n  }\n  direct {}\n}\n",
-		filepath.Join(root, "bin"))
-	if err := os.WriteFile(filepath.Join(work, "terraformrc"), []byte(rc), 0o600); err != nil {
+	err = acctest.WriteDevOverrides(filepath.Join(work, "terraformrc"), map[string]string{"kedaml/keda": filepath.Join(root, "bin")})
+	if err != nil {
 		return err
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(work, "terraformrc"),
