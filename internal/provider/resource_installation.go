@@ -175,6 +175,7 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"timeouts":       timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
+	resp.Schema = withFixedTypes(resp.Schema)
 }
 
 func tolerationBlock() schema.ListNestedBlock {

@@ -65,6 +65,7 @@ func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		Attributes: attrs,
 		Blocks:     blocks,
 	}
+	resp.Schema = withFixedTypes(resp.Schema)
 }
 
 func (r *scaledJobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -79,16 +80,14 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
-	var plan, config scaledJobModel
+	var plan scaledJobModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() || plan.Metadata == nil {
 		return
 	}
 	ns, name := plan.Metadata.Namespace, plan.Metadata.Name
-	planGPUQueries(plan.Trigger, config.Trigger, !ns.IsUnknown() && !name.IsUnknown(),
+	planGPUQueries(ctx, req, resp, plan.Trigger, !ns.IsUnknown() && !name.IsUnknown(),
 		keda.TriggerContext{Namespace: ns.ValueString(), TargetName: name.ValueString()})
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if req.Config.Raw.IsFullyKnown() {
 		resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, plan.Metadata.ObjectMeta())...)
 	}
@@ -118,10 +117,8 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *t
 	if !ok {
 		return
 	}
-	m.Metadata.UID = types.StringValue(string(out.UID))
-	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
-	m.Status = flattenStatus(out.Status.Conditions, false)
-	diags.Append(state.Set(ctx, &m)...)
+	recordApplied(ctx, plan, state, diags, meta.Namespace+"/"+meta.Name, string(out.UID),
+		flattenStatus(out.Status.Conditions, false))
 }
 
 func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -130,6 +127,7 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	before := state
 	sj, ok := readNamespaced(ctx, req, resp, "ScaledJob", r.client.ScaledJobs)
 	if !ok {
 		return
@@ -146,7 +144,7 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.WaitForReady = types.BoolValue(false)
 	}
 	state.Status = flattenStatus(sj.Status.Conditions, false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, &resp.State, &resp.Diagnostics, &before, &state)
 }
 
 func (r *scaledJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

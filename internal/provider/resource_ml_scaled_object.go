@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -106,6 +107,7 @@ func (r *scaledObjectResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Attributes: attrs,
 		Blocks:     blocks,
 	}
+	resp.Schema = withFixedTypes(resp.Schema)
 }
 
 func (r *scaledObjectResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -120,19 +122,23 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
-	var plan, config scaledObjectModel
+	// The plan is changed attribute by attribute: setting the whole model
+	// back would make the framework rebuild every value of the plan.
+	var plan scaledObjectModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() || plan.Metadata == nil {
 		return
 	}
 	ns, name := plan.Metadata.Namespace, plan.Metadata.Name
 	if !ns.IsUnknown() && !name.IsUnknown() {
-		plan.HPAName = types.StringValue(plan.ScaledObjectSpecModel.HPAName(name.ValueString()))
+		hpa := types.StringValue(plan.ScaledObjectSpecModel.HPAName(name.ValueString()))
+		if !hpa.Equal(plan.HPAName) {
+			plan.HPAName = hpa
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("hpa_name"), hpa)...)
+		}
 	}
 	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
-	planGPUQueries(plan.Trigger, config.Trigger, known, plan.TriggerContext(ns.ValueString()))
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	planGPUQueries(ctx, req, resp, plan.Trigger, known, plan.TriggerContext(ns.ValueString()))
 
 	if req.Config.Raw.IsFullyKnown() {
 		resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, plan.Metadata.ObjectMeta())...)
@@ -165,10 +171,8 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 	if !ok {
 		return
 	}
-	m.Metadata.UID = types.StringValue(string(out.UID))
-	m.ID = types.StringValue(meta.Namespace + "/" + meta.Name)
-	m.Status = flattenStatus(out.Status.Conditions, true)
-	diags.Append(state.Set(ctx, &m)...)
+	recordApplied(ctx, plan, state, diags, meta.Namespace+"/"+meta.Name, string(out.UID),
+		flattenStatus(out.Status.Conditions, true))
 }
 
 func flattenStatus(c v1alpha1.Conditions, withFallback bool) types.Object {
@@ -194,6 +198,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	before := state
 	so, ok := readNamespaced(ctx, req, resp, "ScaledObject", r.client.ScaledObjects)
 	if !ok {
 		return
@@ -214,7 +219,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 		state.WaitForReady = types.BoolValue(false)
 	}
 	state.Status = flattenStatus(so.Status.Conditions, true)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, &resp.State, &resp.Diagnostics, &before, &state)
 }
 
 func (r *scaledObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -226,12 +231,18 @@ func (r *scaledObjectResource) ImportState(ctx context.Context, req resource.Imp
 }
 
 // planGPUQueries fills the computed query of each gpu trigger the
-// configuration does not override; it stays unknown until its inputs are
-// known.
-func planGPUQueries(plan, config []keda.TriggerModel, contextKnown bool, tc keda.TriggerContext) {
+// configuration does not override, in the plan and in the planned model; it
+// stays unknown until its inputs are known.
+func planGPUQueries(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	plan []keda.TriggerModel, contextKnown bool, tc keda.TriggerContext) {
 	for i := range plan {
 		g := plan[i].GPU
-		if g == nil || i >= len(config) || config[i].GPU == nil || !config[i].GPU.Query.IsNull() {
+		if g == nil {
+			continue
+		}
+		queryPath := path.Root("trigger").AtListIndex(i).AtName("gpu").AtName("query")
+		var configured types.String
+		if diags := req.Config.GetAttribute(ctx, queryPath, &configured); diags.HasError() || !configured.IsNull() {
 			continue
 		}
 		if contextKnown && !g.Metric.IsUnknown() && !g.PodNamespace.IsUnknown() && !g.PodNamePrefix.IsUnknown() &&
@@ -240,5 +251,6 @@ func planGPUQueries(plan, config []keda.TriggerModel, contextKnown bool, tc keda
 		} else {
 			g.Query = types.StringUnknown()
 		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, queryPath, g.Query)...)
 	}
 }

@@ -192,6 +192,7 @@ func (r *triggerAuthResource[M]) Schema(ctx context.Context, _ resource.SchemaRe
 		Attributes:          attrs,
 		Blocks:              blocks,
 	}
+	resp.Schema = withFixedTypes(resp.Schema)
 }
 
 func (r *triggerAuthResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -249,6 +250,7 @@ func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	before := state
 	ctx, cancel := withTimeout(ctx, state.Timeouts, timeouts.Value.Read, &resp.Diagnostics)
 	defer cancel()
 
@@ -270,7 +272,7 @@ func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequ
 	flat := r.kind.flattenMeta(meta, state.Metadata)
 	state.Metadata = &flat
 	state.TriggerAuthSpecModel = keda.FlattenTriggerAuthSpec(spec)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, &resp.State, &resp.Diagnostics, &before, &state)
 }
 
 func (r *triggerAuthResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
