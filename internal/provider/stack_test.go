@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -42,34 +40,18 @@ func TestAccExample_mlInferenceStack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	work := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(work, "bin", "terraform-provider-keda"), ".")
-	build.Dir = "../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	w := newCLIWorkspace(t)
 	for _, dir := range []string{"ml-inference-stack", "modules"} {
-		if err := acctest.CopyDir(filepath.Join("../../examples", dir), filepath.Join(work, "examples", dir)); err != nil {
+		if err := acctest.CopyDir(filepath.Join("../../examples", dir), filepath.Join(w.dir, "examples", dir)); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := acctest.WriteDevOverrides(filepath.Join(work, "terraformrc"), map[string]string{"kedaml/keda": filepath.Join(work, "bin")}); err != nil {
-		t.Fatal(err)
 	}
 	terraform := func(args ...string) (int, string) {
 		if args[0] != "get" {
 			args = append(args, "-input=false", "-var", "wait_for_keda=false")
 		}
-		cmd := exec.Command("terraform", append(args, "-no-color")...)
-		cmd.Dir = filepath.Join(work, "examples", "ml-inference-stack")
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(work, "terraformrc"),
-			"KUBE_CONFIG_PATH="+cp.KubeconfigPath, "TF_IN_AUTOMATION=1")
-		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		if err != nil && !errors.As(err, &exit) {
-			t.Fatalf("terraform %s: %v", args[0], err)
-		}
-		return cmd.ProcessState.ExitCode(), string(out)
+		return w.terraform(t, filepath.Join(w.dir, "examples", "ml-inference-stack"),
+			[]string{"KUBE_CONFIG_PATH=" + cp.KubeconfigPath}, args...)
 	}
 
 	// Providers under dev_overrides need no terraform init; the module does
