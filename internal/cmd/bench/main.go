@@ -136,6 +136,11 @@ func run(sizes string, runs int, out string) error {
 			apply: append(tf, "apply", "-auto-approve", "-input=false"), plan: append(tf, "plan", "-input=false", "-detailed-exitcode"),
 			destroy: append(tf, "destroy", "-auto-approve", "-input=false"),
 		},
+		{
+			name: "Terraform alone (terraform_data)", write: writeTerraformDataConfig,
+			apply: append(tf, "apply", "-auto-approve", "-input=false"), plan: append(tf, "plan", "-input=false", "-detailed-exitcode"),
+			destroy: append(tf, "destroy", "-auto-approve", "-input=false"),
+		},
 	}
 
 	var ns []int
@@ -342,6 +347,9 @@ and destroyed by each tool in turn, the order turning every run:
   `+"`kubectl diff --server-side -f objects.yaml`"+`, `+"`kubectl delete --wait=false -f objects.yaml`"+`;
 - gavinbunney/terraform-provider-kubectl v1.19.0 `+"`kubectl_manifest`"+` with `+"`server_side_apply = true`"+`,
   built from the Go module proxy (`+"`tools/bench`"+`), the same Terraform commands.
+- Terraform alone: the same objects as inputs of Terraform's built-in `+"`terraform_data`"+` resource,
+  the same Terraform commands. No provider process and no API server: what Terraform itself spends
+  per resource, the floor for any provider that manages one object per resource.
 
 Terraform's default parallelism (10). The provider's API requests are counted by the provider itself
 (`+"`KEDA_PROVIDER_REQUEST_LOG`"+`); peak RSS is the largest VmHWM of the provider processes seen

@@ -143,3 +143,33 @@ YAML
 `, strings.TrimSpace(authYAML), n)
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644)
 }
+
+// writeTerraformDataConfig holds the same objects in Terraform's built-in
+// terraform_data resource, which talks to no provider process and no API
+// server: what Terraform itself spends per resource, the floor for any
+// provider that manages one object per resource.
+func writeTerraformDataConfig(dir string, n int) error {
+	config := fmt.Sprintf(`resource "terraform_data" "auth" {
+  input = {
+    name      = "rabbitmq"
+    namespace = "bench"
+    secret_target_ref = [{ parameter = "host", name = "rabbitmq-creds", key = "host" }]
+  }
+}
+
+resource "terraform_data" "worker" {
+  count = %d
+  input = {
+    name              = "worker-${count.index}"
+    namespace         = "bench"
+    scale_target_ref  = { name = "worker-${count.index}" }
+    max_replica_count = 10
+    trigger = [{
+      rabbitmq           = { protocol = "amqp", queue_name = "queue-${count.index}", mode = "QueueLength", value = 5 }
+      authentication_ref = { name = terraform_data.auth.output.name }
+    }]
+  }
+}
+`, n)
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644)
+}
