@@ -87,6 +87,27 @@ func TestAccScaledJob_lifecycle(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts", "status"},
 			},
 			{
+				// Pod-spec fields that API servers and admission webhooks
+				// default, written by another manager: not a diff.
+				PreConfig: func() {
+					api, _ := client.ScaledJobs(ns)
+					const pod = "/spec/jobTargetRef/template/spec"
+					patch := []byte(`[
+  {"op":"add","path":"` + pod + `/containers/0/terminationMessagePath","value":"/dev/termination-log"},
+  {"op":"add","path":"` + pod + `/containers/0/terminationMessagePolicy","value":"File"},
+  {"op":"add","path":"` + pod + `/dnsPolicy","value":"ClusterFirst"},
+  {"op":"add","path":"` + pod + `/schedulerName","value":"default-scheduler"},
+  {"op":"add","path":"` + pod + `/securityContext","value":{}}]`)
+					if _, err := api.RawPatch(context.Background(), "gpu-batch-inference", types.JSONPatchType, patch); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: scaledJobExample(t, ns, updated...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
 				PreConfig: func() {
 					api, _ := client.ScaledJobs(ns)
 					patch := []byte(`{"spec":{"maxReplicaCount":3,"jobTargetRef":{"template":{"spec":{"containers":[{"name":"infer","image":"ghcr.io/acme/batch-infer:hotfix"}]}}}}}`)
