@@ -20,7 +20,7 @@ func (c *Client) TriggerAuthentications(namespace string) (Objects[*v1alpha1.Tri
 	return Objects[*v1alpha1.TriggerAuthentication]{
 		Kind: "TriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().TriggerAuthentications(namespace), namespace: namespace,
-		deleteReporting: restDeleter(kc.KedaV1alpha1().RESTClient(), "triggerauthentications", namespace),
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "triggerauthentications",
 	}, nil
 }
 
@@ -32,8 +32,8 @@ func (c *Client) ClusterTriggerAuthentications() (Objects[*v1alpha1.ClusterTrigg
 	}
 	return Objects[*v1alpha1.ClusterTriggerAuthentication]{
 		Kind: "ClusterTriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
-		client:          kc.KedaV1alpha1().ClusterTriggerAuthentications(),
-		deleteReporting: restDeleter(kc.KedaV1alpha1().RESTClient(), "clustertriggerauthentications", ""),
+		client: kc.KedaV1alpha1().ClusterTriggerAuthentications(),
+		rest:   kc.KedaV1alpha1().RESTClient(), resource: "clustertriggerauthentications",
 	}, nil
 }
 
@@ -46,7 +46,7 @@ func (c *Client) ScaledObjects(namespace string) (Objects[*v1alpha1.ScaledObject
 	return Objects[*v1alpha1.ScaledObject]{
 		Kind: "ScaledObject", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledObjects(namespace), namespace: namespace,
-		deleteReporting: restDeleter(kc.KedaV1alpha1().RESTClient(), "scaledobjects", namespace),
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledobjects",
 	}, nil
 }
 
@@ -59,7 +59,7 @@ func (c *Client) ScaledJobs(namespace string) (Objects[*v1alpha1.ScaledJob], err
 	return Objects[*v1alpha1.ScaledJob]{
 		Kind: "ScaledJob", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledJobs(namespace), namespace: namespace,
-		deleteReporting: restDeleter(kc.KedaV1alpha1().RESTClient(), "scaledjobs", namespace),
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledjobs",
 	}, nil
 }
 

@@ -17,7 +17,6 @@ import (
 type typedClient[T any] interface {
 	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
 	Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (T, error)
-	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 }
 
 // Objects applies, reads and deletes objects of one kind. Every call is
@@ -30,13 +29,13 @@ type Objects[T any] struct {
 	Conflicts ConflictPolicy
 	// starting tells a kind the API server does not serve yet because it
 	// is starting from one it does not know at all.
-	starting  func(context.Context) bool
-	client    typedClient[T]
+	starting func(context.Context) bool
+	client   typedClient[T]
+	// rest and resource address the same objects for deletes, whose
+	// answer the typed client throws away (see deleteObject).
+	rest      rest.Interface
+	resource  string
 	namespace string
-	// deleteReporting, when set, deletes and says whether the object is
-	// already gone, which spares Delete a read when there are no
-	// finalizers to wait for.
-	deleteReporting func(ctx context.Context, name string, opts metav1.DeleteOptions) (gone bool, err error)
 }
 
 // Ref names an object in messages: "TriggerAuthentication ml/rabbitmq".
@@ -109,11 +108,7 @@ func (o Objects[T]) Delete(ctx context.Context, name string) error {
 	_, err := o.call(ctx, "deleting", name, func(ctx context.Context) (T, error) {
 		var zero T
 		var err error
-		if o.deleteReporting != nil {
-			gone, err = o.deleteReporting(ctx, name, opts)
-		} else {
-			err = o.client.Delete(ctx, name, opts)
-		}
+		gone, err = o.deleteObject(ctx, name, opts)
 		return zero, err
 	})
 	if err != nil {
@@ -248,19 +243,18 @@ func dropNulls(v any) any {
 	return v
 }
 
-// restDeleter deletes through a typed client's REST client, whose answer
+// deleteObject deletes through the REST client and reads the answer, which
 // tells an object deleted at once (the API server answers with a Status)
-// from one kept for its finalizers (it answers with the object).
-func restDeleter(rc rest.Interface, resource, namespace string) func(context.Context, string, metav1.DeleteOptions) (bool, error) {
-	return func(ctx context.Context, name string, opts metav1.DeleteOptions) (bool, error) {
-		body, err := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(resource).Name(name).
-			Body(&opts).Do(ctx).Raw()
-		if err != nil {
-			return false, err
-		}
-		// An answer that cannot be read says nothing either way: Delete
-		// then waits as it would for finalizers.
-		var head metav1.TypeMeta
-		return json.Unmarshal(body, &head) == nil && head.Kind == "Status", nil
+// from one kept for its finalizers (it answers with the object): only the
+// latter needs Delete to wait.
+func (o Objects[T]) deleteObject(ctx context.Context, name string, opts metav1.DeleteOptions) (gone bool, err error) {
+	body, err := o.rest.Delete().NamespaceIfScoped(o.namespace, o.namespace != "").Resource(o.resource).Name(name).
+		Body(&opts).Do(ctx).Raw()
+	if err != nil {
+		return false, err
 	}
+	// An answer that cannot be read says nothing either way: Delete then
+	// waits as it would for finalizers.
+	var head metav1.TypeMeta
+	return json.Unmarshal(body, &head) == nil && head.Kind == "Status", nil
 }

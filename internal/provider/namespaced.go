@@ -50,17 +50,11 @@ func importNamespaced(ctx context.Context, req resource.ImportStateRequest, resp
 }
 
 // readNamespaced reads the object a namespace/name id names, within the
-// read timeout. ok is false when Read has nothing more to do: the object is
+// read timeout; id and timeouts come from the prior state the caller has
+// already read. ok is false when Read has nothing more to do: the object is
 // gone (and removed from state) or an error was reported.
-func readNamespaced[T any](ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse,
-	kind string, objects func(namespace string) (kube.Objects[T], error)) (obj T, ok bool) {
-	var id string
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	if resp.Diagnostics.HasError() {
-		return obj, false
-	}
+func readNamespaced[T any](ctx context.Context, resp *resource.ReadResponse, kind string,
+	objects func(namespace string) (kube.Objects[T], error), id string, t timeouts.Value) (obj T, ok bool) {
 	ctx, cancel := withTimeout(ctx, t, timeouts.Value.Read, &resp.Diagnostics)
 	defer cancel()
 	ns, name, err := parseNamespacedID(id)

@@ -128,7 +128,7 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	before := state
-	sj, ok := readNamespaced(ctx, req, resp, "ScaledJob", r.client.ScaledJobs)
+	sj, ok := readNamespaced(ctx, resp, "ScaledJob", r.client.ScaledJobs, state.ID.ValueString(), state.Timeouts)
 	if !ok {
 		return
 	}

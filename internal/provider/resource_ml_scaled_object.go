@@ -199,7 +199,7 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	before := state
-	so, ok := readNamespaced(ctx, req, resp, "ScaledObject", r.client.ScaledObjects)
+	so, ok := readNamespaced(ctx, resp, "ScaledObject", r.client.ScaledObjects, state.ID.ValueString(), state.Timeouts)
 	if !ok {
 		return
 	}
