@@ -1,17 +1,17 @@
 package provider
 
 import (
-	"regexp"
-
 	"context"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -60,6 +60,26 @@ func testClient(t *testing.T) *kube.Client {
 	t.Helper()
 	testAccPreCheck(t)
 	return kube.NewClientFromREST(acctest.Shared().Config)
+}
+
+// testScaledObjects and testScaledJobs are the shared control plane's
+// objects of a namespace, for setting up and checking tests.
+func testScaledObjects(t *testing.T, ns string) kube.Objects[*v1alpha1.ScaledObject] {
+	t.Helper()
+	api, err := testClient(t).ScaledObjects(ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+func testScaledJobs(t *testing.T, ns string) kube.Objects[*v1alpha1.ScaledJob] {
+	t.Helper()
+	api, err := testClient(t).ScaledJobs(ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
 }
 
 // offlineProvider points the provider at an address where nothing listens:

@@ -184,10 +184,7 @@ func TestAccReliability_retriesTransientAPIErrors(t *testing.T) {
 func TestAccReliability_adoptsObjectLeftByInterruptedApply(t *testing.T) {
 	ns := testNamespace(t)
 	t.Parallel()
-	api, err := testClient(t).ScaledObjects(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := testScaledObjects(t, ns)
 	var leftUID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -310,10 +307,7 @@ func captureProviderLog(t *testing.T) func() string {
 func TestAccReliability_takesBackFieldsFromOtherManagers(t *testing.T) {
 	ns := testNamespace(t)
 	log := captureProviderLog(t)
-	api, err := testClient(t).ScaledObjects(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := testScaledObjects(t, ns)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -354,10 +348,7 @@ func TestAccReliability_takesBackFieldsFromOtherManagers(t *testing.T) {
 func TestAccReliability_fieldConflictsAsErrors(t *testing.T) {
 	ns := testNamespace(t)
 	t.Parallel()
-	api, err := testClient(t).ScaledObjects(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := testScaledObjects(t, ns)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -414,10 +405,7 @@ resource "keda_cluster_trigger_authentication" "a" {
 func TestAccReliability_stuckFinalizer(t *testing.T) {
 	ns := testNamespace(t)
 	t.Parallel()
-	api, err := testClient(t).ScaledObjects(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := testScaledObjects(t, ns)
 	config := strings.Replace(takeBackConfig(ns, ""), "max_replica_count = 5", "max_replica_count = 5\n  timeouts {\n    delete = \"3s\"\n  }", 1)
 	setFinalizers := func(value string) func() {
 		return func() {

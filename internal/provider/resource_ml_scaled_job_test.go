@@ -28,13 +28,9 @@ func scaledJobExample(t *testing.T, ns string, replacements ...string) string {
 
 func TestAccScaledJob_lifecycle(t *testing.T) {
 	ns := testNamespace(t)
-	client := testClient(t)
 	addr := "keda_ml_scaled_job.batch_inference"
+	api := testScaledJobs(t, ns)
 	get := func() (*v1alpha1.ScaledJob, error) {
-		api, err := client.ScaledJobs(ns)
-		if err != nil {
-			return nil, err
-		}
 		return api.Get(context.Background(), "gpu-batch-inference")
 	}
 	updated := []string{"batch-infer:1.4", "batch-infer:1.5", "max_replica_count             = 8", "max_replica_count             = 12"}
@@ -90,7 +86,6 @@ func TestAccScaledJob_lifecycle(t *testing.T) {
 				// Pod-spec fields that API servers and admission webhooks
 				// default, written by another manager: not a diff.
 				PreConfig: func() {
-					api, _ := client.ScaledJobs(ns)
 					const pod = "/spec/jobTargetRef/template/spec"
 					patch := []byte(`[
   {"op":"add","path":"` + pod + `/containers/0/terminationMessagePath","value":"/dev/termination-log"},
@@ -109,7 +104,6 @@ func TestAccScaledJob_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					api, _ := client.ScaledJobs(ns)
 					patch := []byte(`{"spec":{"maxReplicaCount":3,"jobTargetRef":{"template":{"spec":{"containers":[{"name":"infer","image":"ghcr.io/acme/batch-infer:hotfix"}]}}}}}`)
 					if _, err := api.RawPatch(context.Background(), "gpu-batch-inference", types.MergePatchType, patch); err != nil {
 						t.Fatal(err)
@@ -132,7 +126,6 @@ func TestAccScaledJob_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					api, _ := client.ScaledJobs(ns)
 					if err := api.Delete(context.Background(), "gpu-batch-inference"); err != nil {
 						t.Fatal(err)
 					}

@@ -112,13 +112,9 @@ resource "keda_ml_scaled_object" "worker" {
 
 func TestAccScaledObject_lifecycle(t *testing.T) {
 	ns := testNamespace(t)
-	client := testClient(t)
 	addr := "keda_ml_scaled_object.worker"
+	api := testScaledObjects(t, ns)
 	getSO := func() (*v1alpha1.ScaledObject, error) {
-		api, err := client.ScaledObjects(ns)
-		if err != nil {
-			return nil, err
-		}
 		return api.Get(context.Background(), "ml-worker-scaler")
 	}
 	wantQuery := fmt.Sprintf(`sum(DCGM_FI_DEV_GPU_UTIL{namespace="%s",pod=~"ml-worker-([a-z0-9]+-)?[a-z0-9]+"}) or vector(0)`, ns)
@@ -187,7 +183,6 @@ func TestAccScaledObject_lifecycle(t *testing.T) {
 			{
 				// Someone changes a declared field and KEDA's operator adds its label.
 				PreConfig: func() {
-					api, _ := client.ScaledObjects(ns)
 					patch := []byte(`{"metadata":{"labels":{"scaledobject.keda.sh/name":"ml-worker-scaler"}},"spec":{"maxReplicaCount":7}}`)
 					if _, err := api.RawPatch(context.Background(), "ml-worker-scaler", types.MergePatchType, patch); err != nil {
 						t.Fatal(err)
@@ -213,7 +208,6 @@ func TestAccScaledObject_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					api, _ := client.ScaledObjects(ns)
 					if err := api.Delete(context.Background(), "ml-worker-scaler"); err != nil {
 						t.Fatal(err)
 					}

@@ -63,10 +63,7 @@ func TestAccScaledObject_eachTriggerType(t *testing.T) {
 			ns := testNamespace(t)
 			addr := "keda_ml_scaled_object.this"
 			objectName := name + "-scaler"
-			api, err := testClient(t).ScaledObjects(ns)
-			if err != nil {
-				t.Fatal(err)
-			}
+			api := testScaledObjects(t, ns)
 			var declared string
 			changeOutside := func() {
 				so, err := api.Get(context.Background(), objectName)
