@@ -16,6 +16,8 @@ import (
 // filled from a template field (update_ta renders `kind: {{.TriggerAuthKind}}`).
 var kedaKind = regexp.MustCompile(`(?m)^\s*kind:\s*(ScaledObject|ScaledJob|TriggerAuthentication|ClusterTriggerAuthentication|\{\{[^}]*\}\})\s*$`)
 
+var formatVerb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+
 // pkgInfo is what one directory of KEDA's tests (one Go package) tells about
 // its templates: the string constants, the struct types that carry the
 // template data, and the literal values the tests assign to their fields.
@@ -299,6 +301,10 @@ func (p *pkgInfo) literals(typ, field string) []any {
 			continue
 		}
 		v := p.eval(a.expr, 0)
+		if s, ok := v.(string); ok && formatVerb.MatchString(s) {
+			// A format for fmt.Sprintf ("so-%d"), not the value.
+			continue
+		}
 		if v == nil || slices.Contains(out, v) {
 			continue
 		}

@@ -158,7 +158,7 @@ func (r *renderer) template(p *pkgInfo, t goTemplate) error {
 			// only in a string.
 			fp.options = lits[:1]
 		}
-		r.addAlternatives(fp, c)
+		addAlternatives(fp, c)
 	}
 
 	variants := variantsOf(sc.order, plans)
@@ -179,6 +179,10 @@ func (r *renderer) template(p *pkgInfo, t goTemplate) error {
 func sentinelFor(i int) string { return fmt.Sprintf("zzq%dqzz", i) }
 
 var sentinelRE = regexp.MustCompile(`zzq(\d+)qzz`)
+
+// urlKey matches the keys whose values KEDA's scalers and webhooks parse as
+// URLs: serverAddress, host, url, tokenUrl, endpoint and the like.
+var urlKey = regexp.MustCompile(`(?i)(url|uri|address|endpoint|host)$`)
 
 // sentinelOrTyped is a field's first-pass value: a sentinel, unless the
 // template compares it with a constant other than a string, which needs a
@@ -240,6 +244,9 @@ type class struct {
 	bool   bool   // a whole value the schema types boolean
 	enum   []string
 	base64 bool // a value in a Secret's data
+	// url: the whole value of a key that holds a URL or a host
+	// (serverAddress, host, tokenUrl), which KEDA parses as a URL.
+	url bool
 	// setting: a whole value of a property the schema names, other than a
 	// name or namespace (metricType, scaleTargetRef.kind): the values the
 	// tests give it choose behaviour.
@@ -286,8 +293,9 @@ func (r *renderer) classify(out string) map[int]class {
 				if m[0] != s {
 					continue
 				}
+				leaf := path[len(path)-1]
+				c.url = c.url || urlKey.MatchString(leaf)
 				if sch, named := r.schemas.at(kind, path); sch != nil {
-					leaf := path[len(path)-1]
 					c.setting = c.setting || (named && leaf != "name" && leaf != "namespace")
 					switch sch.Type {
 					case "integer", "number":
@@ -361,6 +369,8 @@ func placeholder(name, goType string, c class) any {
 		return c.enum[0]
 	case c.base64:
 		return base64.StdEncoding.EncodeToString([]byte(kebab(name)))
+	case c.url:
+		return "http://" + kebab(name) + ":8080"
 	}
 	return kebab(name)
 }
@@ -380,7 +390,7 @@ func numberFor(leaf string) int {
 // addAlternatives gives a field the values that take each branch the
 // template has for it: its zero value and a truthy one for {{if .F}}, the
 // constants it is compared with, the other kinds a templated kind allows.
-func (r *renderer) addAlternatives(fp *fieldPlan, c class) {
+func addAlternatives(fp *fieldPlan, c class) {
 	add := func(v any) {
 		if !slices.ContainsFunc(fp.options, func(o any) bool { return equalValue(o, v) }) {
 			fp.options = append(fp.options, v)

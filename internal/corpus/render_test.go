@@ -85,12 +85,15 @@ func TestRender(t *testing.T) {
 		}},
 		renders: 1,
 	}, {
-		name: "a field inside a string stays a string; a boolean position gets a boolean",
+		name: "a field inside a string stays a string; a boolean position gets a boolean; a URL key a URL",
 		files: map[string]string{"a/a_test.go": header +
-			"const soTemplate = `" + soHead + "  advanced:\n    restoreToOriginalReplicaCount: {{.Restore}}\n  triggers:\n  - type: prometheus\n    useCachedMetrics: {{.Cached}}\n    metadata:\n      serverAddress: http://{{.PrometheusServerName}}.{{.TestNamespace}}.svc:9090\n`\n"},
+			"const soTemplate = `" + soHead + "  advanced:\n    restoreToOriginalReplicaCount: {{.Restore}}\n  triggers:\n  - type: prometheus\n    useCachedMetrics: {{.Cached}}\n    metadata:\n      serverAddress: http://{{.PrometheusServerName}}.{{.TestNamespace}}.svc:9090\n  - type: rabbitmq\n    metadata:\n      host: {{.Connection}}\n      queueName: {{.QueueName}}\n`\n"},
 		want: []rendered{{
 			Object: so(map[string]any{"scaleTargetRef": target, "advanced": map[string]any{"restoreToOriginalReplicaCount": true},
-				"triggers": []any{map[string]any{"type": "prometheus", "useCachedMetrics": true, "metadata": map[string]any{"serverAddress": "http://prometheus-server-name.test-namespace.svc:9090"}}}}),
+				"triggers": []any{
+					map[string]any{"type": "prometheus", "useCachedMetrics": true, "metadata": map[string]any{"serverAddress": "http://prometheus-server-name.test-namespace.svc:9090"}},
+					map[string]any{"type": "rabbitmq", "metadata": map[string]any{"host": "http://connection:8080", "queueName": "queue-name"}},
+				}}),
 			Sources: []string{"a/a_test.go:soTemplate"},
 		}},
 		renders: 1,
@@ -149,9 +152,9 @@ func TestRender(t *testing.T) {
 		}},
 		renders: 2,
 	}, {
-		name: "the values the tests assign: the first for a plain string, each one for an enum",
+		name: "the values the tests assign: the first for a plain string, each one for a setting; a format is no value",
 		files: map[string]string{"a/a_test.go": header + "const deploymentName = \"worker\"\ntype templateData struct {\n\tDeploymentName, MetricType, ScaledObjectName, TestNamespace string\n}\n" +
-			"func f(data templateData) {\n\tdata = templateData{DeploymentName: deploymentName}\n\tdata.DeploymentName = \"other\"\n\tdata.MetricType = \"AverageValue\"\n\tdata.MetricType = \"Value\"\n\tother := struct{ MetricType string }{MetricType: \"Utilization\"}\n\t_ = other\n}\n" +
+			"func f(data templateData) {\n\tdata = templateData{DeploymentName: deploymentName}\n\tdata.DeploymentName = \"other\"\n\tdata.ScaledObjectName = \"so-%d\"\n\tdata.MetricType = \"AverageValue\"\n\tdata.MetricType = \"Value\"\n\tother := struct{ MetricType string }{MetricType: \"Utilization\"}\n\t_ = other\n}\n" +
 			"const soTemplate = `" + soHead + "  triggers:\n  - type: cron\n    metricType: {{.MetricType}}\n    metadata:\n      start: 0 * * * *\n`\n"},
 		want: []rendered{{
 			Object:  so(map[string]any{"scaleTargetRef": map[string]any{"name": "worker"}, "triggers": []any{map[string]any{"type": "cron", "metricType": "AverageValue", "metadata": map[string]any{"start": "0 * * * *"}}}}),
@@ -194,7 +197,7 @@ func TestRender(t *testing.T) {
 			res := renderSource(t, tc.files)
 			var problems, errs []string
 			for _, p := range res.Problems {
-				problems = append(problems, p.Source.String())
+				problems = append(problems, p.String())
 				errs = append(errs, p.Err)
 			}
 			slices.Sort(problems)
