@@ -7,8 +7,9 @@
 # usage: scripts/testbin.sh [group ...]
 #   groups: apiserver (kube-apiserver), etcd, controllers (kube-controller-manager,
 #   kube-scheduler), kwok (fake kubelet), keda (KEDA's operator, for the
-#   end-to-end tests), kubectl and kubectl-provider (what `make bench` measures
-#   against); default: apiserver etcd
+#   end-to-end tests), kubectl (the corpus test applies KEDA's own test objects
+#   with it; make bench measures against it), kubectl-provider (make bench);
+#   default: apiserver etcd
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
