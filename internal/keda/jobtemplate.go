@@ -1,6 +1,7 @@
 package keda
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -248,11 +249,18 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 		MarkdownDescription: "The Kubernetes Job KEDA creates for each unit of work.",
 		Validators:          []validator.Object{objectRequired()},
 		Attributes: map[string]schema.Attribute{
-			"parallelism":                optionalInt("Pods running at once per Job.", 0),
-			"completions":                optionalInt("Successful pods that complete a Job.", 0),
-			"active_deadline_seconds":    optionalInt("Seconds a Job may run before it is failed.", 1),
-			"backoff_limit":              optionalInt("Retries before a Job is failed. Default: Kubernetes' (`6`).", 0),
-			"ttl_seconds_after_finished": optionalInt("Seconds after which a finished Job is deleted.", 0),
+			"parallelism": optionalInt32("Pods running at once per Job (`spec.parallelism`). Default: Kubernetes' (`1`).",
+				"spec.jobTargetRef.parallelism", 0),
+			"completions": optionalInt32("Successful pods that complete a Job (`spec.completions`). Default: Kubernetes' (`1`).",
+				"spec.jobTargetRef.completions", 0),
+			"active_deadline_seconds": schema.Int64Attribute{
+				Optional: true, MarkdownDescription: "Seconds a Job may run before it is failed (`spec.activeDeadlineSeconds`, 0 or more). Default: no limit.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"backoff_limit": optionalInt32("Retries before a Job is failed (`spec.backoffLimit`). Default: Kubernetes' (`6`).",
+				"spec.jobTargetRef.backoffLimit", 0),
+			"ttl_seconds_after_finished": optionalInt32("Seconds after which a finished Job is deleted (`spec.ttlSecondsAfterFinished`). "+
+				"Default: never.", "spec.jobTargetRef.ttlSecondsAfterFinished", 0),
 		},
 		Blocks: map[string]schema.Block{
 			"template": schema.SingleNestedBlock{

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -140,9 +141,9 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
 	planGPUQueries(ctx, req, resp, plan.Trigger, known, plan.TriggerContext(ns.ValueString()))
 
-	if req.Config.Raw.IsFullyKnown() {
-		resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, plan.Metadata.ObjectMeta())...)
-	}
+	// Each check runs when the values it reads are known, whatever else is
+	// known only after apply.
+	resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, *plan.Metadata)...)
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -166,7 +167,12 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
 	meta := m.Metadata.ObjectMeta()
-	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, m.Expand(meta),
+	so, err := m.Expand(meta)
+	if err != nil {
+		diags.Append(valueOutOfRange("ScaledObject", err))
+		return
+	}
+	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, so,
 		m.WaitForReady.ValueBool())
 	if !ok {
 		return
@@ -253,4 +259,12 @@ func planGPUQueries(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, queryPath, g.Query)...)
 	}
+}
+
+// valueOutOfRange reports a value that its field cannot hold, found when the
+// object is built: nothing is written. Plans refuse such values, so this
+// only shows when that check was bypassed.
+func valueOutOfRange(kind string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Value out of range",
+		fmt.Sprintf("The %s was not written: %v. Change the value in the configuration.", kind, err))
 }
