@@ -43,6 +43,8 @@ type ScaledJobSpecModel struct {
 	Rollout                    *RolloutModel         `tfsdk:"rollout"`
 	ScalingStrategy            *ScalingStrategyModel `tfsdk:"scaling_strategy"`
 	Trigger                    []TriggerModel        `tfsdk:"trigger"`
+	// TriggersUnknown: see ScaledObjectSpecModel.
+	TriggersUnknown bool `tfsdk:"-"`
 }
 
 // RolloutModel is what happens to running Jobs when the ScaledJob changes.

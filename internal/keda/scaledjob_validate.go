@@ -147,7 +147,10 @@ var scaledJobRules = []rule[scaledJobInput]{
 // plan would write. A check runs only when the values it reads are known.
 func ValidateScaledJob(m ScaledJobSpecModel, meta MetadataModel) diag.Diagnostics {
 	tcKnown := known(meta.Namespace, meta.Name)
-	diags := validateTriggers(m.Trigger, m.TriggerContext(meta.ObjectMeta()), tcKnown, true)
+	var diags diag.Diagnostics
+	if !m.TriggersUnknown {
+		diags = validateTriggers(m.Trigger, m.TriggerContext(meta.ObjectMeta()), tcKnown, true)
+	}
 	in := scaledJobInput{spec: m, meta: meta, sj: m.expand(meta.ObjectMeta(), &conversion{})}
 	diags.Append(runRules(scaledJobRules, in)...)
 	diags.Append(validateJobTemplate(m.JobTargetRef)...)

@@ -46,6 +46,10 @@ type ScaledObjectSpecModel struct {
 	Fallback              *FallbackModel       `tfsdk:"fallback"`
 	Advanced              *AdvancedModel       `tfsdk:"advanced"`
 	Trigger               []TriggerModel       `tfsdk:"trigger"`
+	// TriggersUnknown says that the plan's trigger list is known only at
+	// apply (a dynamic block over such a value): Trigger is then empty and
+	// the checks that read the triggers skip.
+	TriggersUnknown bool `tfsdk:"-"`
 }
 
 // ScaleTargetRefModel is the workload to scale.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -60,8 +61,11 @@ func validateTriggers(triggers []TriggerModel, tc TriggerContext, tcKnown, forJo
 
 // triggerKinds stands for what the rules read of the triggers as a whole:
 // their types (a typed block is known by its presence), names and whether
-// they use cached metrics.
-func triggerKinds(triggers []TriggerModel) []any {
+// they use cached metrics; unknown when the list itself is.
+func triggerKinds(triggers []TriggerModel, listUnknown bool) []any {
+	if listUnknown {
+		return []any{types.ListUnknown(types.StringType)}
+	}
 	out := make([]any, 0, 3*len(triggers))
 	for _, t := range triggers {
 		out = append(out, t.Type, t.Name, t.UseCachedMetrics)
@@ -191,7 +195,7 @@ var scaledObjectRules = []rule[scaledObjectInput]{
 	{
 		source: "apis/keda/v1alpha1/scaledobject_webhook.go verifyCPUMemoryScalers (Deployment and StatefulSet targets only)",
 		needs: func(in scaledObjectInput) []any {
-			return append([]any{in.spec.MinReplicaCount, triggerKinds(in.spec.Trigger)}, in.targetRef()...)
+			return append([]any{in.spec.MinReplicaCount, triggerKinds(in.spec.Trigger, in.spec.TriggersUnknown)}, in.targetRef()...)
 		},
 		check: func(in scaledObjectInput, diags *diag.Diagnostics) {
 			if !onlyResourceTriggers(in.so) || (in.so.Spec.MinReplicaCount != nil && *in.so.Spec.MinReplicaCount != 0) {
@@ -213,7 +217,7 @@ var scaledObjectRules = []rule[scaledObjectInput]{
 	{
 		source: "apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid (webhook verifyFallback)",
 		needs: func(in scaledObjectInput) []any {
-			return []any{in.spec.Fallback, in.scalingModifiers(), triggerKinds(in.spec.Trigger)}
+			return []any{in.spec.Fallback, in.scalingModifiers(), triggerKinds(in.spec.Trigger, in.spec.TriggersUnknown)}
 		},
 		check: func(in scaledObjectInput, diags *diag.Diagnostics) {
 			if in.so.Spec.Fallback == nil {
@@ -238,7 +242,7 @@ var scaledObjectRules = []rule[scaledObjectInput]{
 	{
 		source: "apis/keda/v1alpha1/scaledobject_webhook.go ValidateAndCompileScalingModifiers (verifyScaledObjects)",
 		needs: func(in scaledObjectInput) []any {
-			return []any{in.scalingModifiers(), triggerKinds(in.spec.Trigger)}
+			return []any{in.scalingModifiers(), triggerKinds(in.spec.Trigger, in.spec.TriggersUnknown)}
 		},
 		check: func(in scaledObjectInput, diags *diag.Diagnostics) {
 			if !in.so.IsUsingModifiers() {
@@ -258,7 +262,7 @@ var scaledObjectRules = []rule[scaledObjectInput]{
 		source: "apis/keda/v1alpha1/scaledobject_webhook.go verifyScaledObjects (pollingInterval warning)",
 		needs: func(in scaledObjectInput) []any {
 			return []any{present(in.spec.PollingInterval), in.spec.MinReplicaCount, in.spec.IdleReplicaCount,
-				in.scalingModifiers(), triggerKinds(in.spec.Trigger)}
+				in.scalingModifiers(), triggerKinds(in.spec.Trigger, in.spec.TriggersUnknown)}
 		},
 		check: func(in scaledObjectInput, diags *diag.Diagnostics) {
 			if in.so.Spec.PollingInterval != nil && in.so.UsesHPAObservations() {
@@ -289,7 +293,10 @@ var scaledObjectRules = []rule[scaledObjectInput]{
 // attribute at fault. A check runs only when the values it reads are known.
 func ValidateScaledObject(m ScaledObjectSpecModel, meta MetadataModel) diag.Diagnostics {
 	tcKnown := known(meta.Namespace) && (m.ScaleTargetRef == nil || known(m.ScaleTargetRef.Name))
-	diags := validateTriggers(m.Trigger, m.TriggerContext(meta.Namespace.ValueString()), tcKnown, false)
+	var diags diag.Diagnostics
+	if !m.TriggersUnknown {
+		diags = validateTriggers(m.Trigger, m.TriggerContext(meta.Namespace.ValueString()), tcKnown, false)
+	}
 	if diags.HasError() {
 		return diags
 	}

@@ -372,6 +372,18 @@ func TestScaledObjectRulesRunOnWhatIsKnown(t *testing.T) {
 	if len(diags) != 1 {
 		t.Fatalf("rules that read unknown values must not fire; got %v", diags)
 	}
+	// The trigger list itself unknown (a dynamic block over a value known
+	// after apply): rules reading triggers skip, the others run.
+	spec = validSpec()
+	spec.Trigger, spec.TriggersUnknown = nil, true
+	spec.Fallback = &FallbackModel{FailureThreshold: types.Int64Value(3), Replicas: types.Int64Value(1), Behavior: s("static")}
+	if diags := ValidateScaledObject(spec, metaModel(metaOK)); len(diags) > 0 {
+		t.Fatalf("no rule may judge an unknown trigger list as empty; got %v", diags)
+	}
+	spec.MinReplicaCount, spec.MaxReplicaCount = types.Int64Value(9), types.Int64Value(3)
+	if diags := ValidateScaledObject(spec, metaModel(metaOK)); !hasDiag(diags, "min_replica_count", "Invalid replica counts", false) || len(diags) != 1 {
+		t.Fatalf("want only the replica counts error, got %v", diags)
+	}
 }
 
 // A number beyond 32 bits has its attribute error and is not judged again.

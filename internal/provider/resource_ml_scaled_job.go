@@ -81,7 +81,7 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan scaledJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan.TriggersUnknown = getPlanned(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || plan.Metadata == nil {
 		return
 	}

@@ -148,6 +148,25 @@ resource "keda_ml_scaled_job" "partly_known" {
 }`,
 			want: `(?s)nvidia.com/gpu is an extended resource.*Attribute trigger\[0\].metric_type: KEDA's ScaledJob controller refuses`,
 		},
+		"the job template with triggers known only after apply": {
+			config: `
+resource "terraform_data" "topics" {
+  input = ["a"]
+}
+` + strings.Replace(scaledJobConfig("", `resources {
+            limits = { "nvidia.com/gpu" = "0.5" }
+          }`, ""), `trigger {
+    type     = "kafka"
+    metadata = { topic = "batches" }
+  }`, `dynamic "trigger" {
+    for_each = terraform_data.topics.output
+    content {
+      type     = "kafka"
+      metadata = { topic = trigger.value }
+    }
+  }`, 1),
+			want: `(?s)nvidia.com/gpu is an extended resource`,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) { testPlanFails(t, tc.config, tc.want) })

@@ -237,6 +237,35 @@ resource "keda_ml_scaled_object" "partly_known" {
 	testPlanFails(t, config("9", "3"), `(?s)Attribute min_replica_count: KEDA would reject this: MinReplicaCount=9`)
 	// min itself unknown: the replica rule needs it and does not fire.
 	testPlansOffline(t, config("length(terraform_data.later.output) + 7", "3"))
+
+	// Triggers from a dynamic block over a value known after apply: the
+	// list itself is unknown at plan.
+	dynamic := func(minReplicas int) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "topics" {
+  input = ["a", "b"]
+}
+
+resource "keda_ml_scaled_object" "dynamic" {
+  metadata {
+    name = "dynamic"
+  }
+  scale_target_ref {
+    name = "worker"
+  }
+  min_replica_count = %d
+  max_replica_count = 3
+  dynamic "trigger" {
+    for_each = terraform_data.topics.output
+    content {
+      type     = "kafka"
+      metadata = { topic = trigger.value }
+    }
+  }
+}`, minReplicas)
+	}
+	testPlanFails(t, dynamic(9), `(?s)Attribute min_replica_count: KEDA would reject this: MinReplicaCount=9`)
+	testPlansOffline(t, dynamic(0))
 }
 
 func TestScaledObject_toleranceAndPoliciesPlan(t *testing.T) {
