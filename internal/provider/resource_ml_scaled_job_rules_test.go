@@ -27,6 +27,7 @@ func TestScaledJobAttributeRules(t *testing.T) {
 	spec := job.AtName("template").AtName("spec")
 	container := spec.AtName("container").AtListIndex(0)
 	strategy := path.Root("scaling_strategy")
+	emptyDir := spec.AtName("volume").AtListIndex(0).AtName("empty_dir")
 	rows := []attributeRule{
 		{sjCRD + " maxReplicaCount (minimum 1, int32)", path.Root("max_replica_count"), i64(100000000000), int32Wrap},
 		{sjCRD + " maxReplicaCount", path.Root("max_replica_count"), i64(2147483647), ""},
@@ -61,6 +62,14 @@ func TestScaledJobAttributeRules(t *testing.T) {
 		{jobRules + " (activeDeadlineSeconds)", job.AtName("active_deadline_seconds"), i64(-1), "at least 0"},
 		{jobRules + " (restartPolicy OnFailure or Never)", spec.AtName("restart_policy"), str("Always"), "must be one of"},
 		{podRules + " validateContainers (name: DNS label)", container.AtName("name"), str("Infer_1"), "not a valid Kubernetes name"},
+		{"kubelet pkg/volume/emptydir (media it mounts; the API server stores any)", emptyDir.AtName("medium"), str("HugePages-2Mi"), ""},
+		{"kubelet pkg/volume/emptydir", emptyDir.AtName("medium"), str("HugePages"), ""},
+		{"kubelet pkg/volume/emptydir", emptyDir.AtName("medium"), str("Disk"), "must be Memory, HugePages"},
+		{podRules + " validateVolumeSource (emptyDir.sizeLimit >= 0)", emptyDir.AtName("size_limit"), str("-1Gi"), "must not be negative"},
+		{podRules + " ValidatePodSpec (ValidatePriorityClassName)", spec.AtName("priority_class_name"), str("Batch_High"), "not a valid Kubernetes name"},
+		{podRules + " ValidatePodSpec (ValidateRuntimeClassName)", spec.AtName("runtime_class_name"), str("nvidia"), ""},
+		{podRules + " ValidatePodSpec (nodeSelector: ValidateLabels)", spec.AtName("node_selector"),
+			types.MapValueMust(types.StringType, map[string]attr.Value{"gpu": str("a100 80gb")}), "label value"},
 		{"config/crd/bases/keda.sh_scaledjobs.yaml resources (quantity pattern)", container.AtName("resources").AtName("limits"),
 			types.MapValueMust(types.StringType, map[string]attr.Value{"nvidia.com/gpu": str("one")}), "not a Kubernetes quantity"},
 	}
