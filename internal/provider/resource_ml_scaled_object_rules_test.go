@@ -429,3 +429,24 @@ resource "keda_ml_scaled_object" "tolerant" {
 		CheckDestroy: func(*terraform.State) error { return expectNotFound("ScaledObject", api.Get, "tolerant") },
 	})
 }
+
+// KEDA's webhook refuses cpu/memory-only ScaledObjects with min 0 only for
+// Deployment and StatefulSet targets (verifyCPUMemoryScalers): another kind
+// plans, with a warning.
+func TestScaledObject_cpuOnlyMinZeroOtherKindPlans(t *testing.T) {
+	testPlansOffline(t, `
+resource "keda_ml_scaled_object" "rollout" {
+  metadata {
+    name = "rollout"
+  }
+  scale_target_ref {
+    name        = "worker"
+    kind        = "Rollout"
+    api_version = "argoproj.io/v1alpha1"
+  }
+  min_replica_count = 0
+  trigger {
+    cpu { utilization = 60 }
+  }
+}`)
+}
