@@ -75,8 +75,8 @@ module "queue_worker" {
   depends_on = [keda_installation.this]
 }
 
-# The high-priority queue: scales on the message rate, polled every 5 s,
-# never below 2 warm replicas.
+# The high-priority queue: scales on the message rate, never below 2 warm
+# replicas (the HPA then polls on its own schedule: no polling_interval).
 resource "keda_ml_scaled_object" "high_priority" {
   metadata {
     name      = "priority-worker-scaler"
@@ -88,8 +88,6 @@ resource "keda_ml_scaled_object" "high_priority" {
   }
   min_replica_count = 2
   max_replica_count = 50
-  polling_interval  = 5
-  cooldown_period   = 60
 
   trigger {
     name = "priority-queue"

@@ -19,7 +19,7 @@ func BenchmarkValidateScaledObject(b *testing.B) {
 	spec, meta := benchSpec()
 	b.ReportAllocs()
 	for b.Loop() {
-		if ValidateScaledObject(spec, meta).HasError() {
+		if ValidateScaledObject(spec, metaModel(meta)).HasError() {
 			b.Fatal("invalid")
 		}
 	}
@@ -29,13 +29,18 @@ func BenchmarkExpandScaledObject(b *testing.B) {
 	spec, meta := benchSpec()
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = spec.Expand(meta)
+		if _, err := spec.Expand(meta); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
 func BenchmarkFlattenScaledObject(b *testing.B) {
 	spec, meta := benchSpec()
-	so := spec.Expand(meta)
+	so, err := spec.Expand(meta)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = FlattenScaledObjectSpec(so, &spec)

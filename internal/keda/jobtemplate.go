@@ -1,8 +1,12 @@
 package keda
 
 import (
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -13,6 +17,11 @@ import (
 
 	"github.com/kedaml/terraform-provider-keda/internal/validators"
 )
+
+// emptyDirMedia are the media the kubelet mounts (pkg/volume/emptydir); the
+// API server stores any.
+var emptyDirMedia = regexp.MustCompile(`^(` + string(corev1.StorageMediumMemory) + `|` + string(corev1.StorageMediumHugePages) +
+	`|` + string(corev1.StorageMediumHugePagesPrefix) + `.+)$`)
 
 // RestartPolicies are the restart policies a Job's pods may have.
 var RestartPolicies = []corev1.RestartPolicy{corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure}
@@ -248,11 +257,18 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 		MarkdownDescription: "The Kubernetes Job KEDA creates for each unit of work.",
 		Validators:          []validator.Object{objectRequired()},
 		Attributes: map[string]schema.Attribute{
-			"parallelism":                optionalInt("Pods running at once per Job.", 0),
-			"completions":                optionalInt("Successful pods that complete a Job.", 0),
-			"active_deadline_seconds":    optionalInt("Seconds a Job may run before it is failed.", 1),
-			"backoff_limit":              optionalInt("Retries before a Job is failed. Default: Kubernetes' (`6`).", 0),
-			"ttl_seconds_after_finished": optionalInt("Seconds after which a finished Job is deleted.", 0),
+			"parallelism": optionalInt32("Pods running at once per Job (`spec.parallelism`). Default: Kubernetes' (`1`).",
+				"spec.jobTargetRef.parallelism", 0),
+			"completions": optionalInt32("Successful pods that complete a Job (`spec.completions`). Default: Kubernetes' (`1`).",
+				"spec.jobTargetRef.completions", 0),
+			"active_deadline_seconds": schema.Int64Attribute{
+				Optional: true, MarkdownDescription: "Seconds a Job may run before it is failed (`spec.activeDeadlineSeconds`, 0 or more). Default: no limit.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"backoff_limit": optionalInt32("Retries before a Job is failed (`spec.backoffLimit`). Default: Kubernetes' (`6`).",
+				"spec.jobTargetRef.backoffLimit", 0),
+			"ttl_seconds_after_finished": optionalInt32("Seconds after which a finished Job is deleted (`spec.ttlSecondsAfterFinished`). "+
+				"Default: never.", "spec.jobTargetRef.ttlSecondsAfterFinished", 0),
 		},
 		Blocks: map[string]schema.Block{
 			"template": schema.SingleNestedBlock{
@@ -276,10 +292,12 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 								Validators:          []validator.String{OneOf(RestartPolicies...)},
 							},
 							"service_account_name": optionalString("Service account of the pods.", validators.KubeName(validators.DNSSubdomain)),
-							"node_selector":        schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Node labels the pods need, e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`."},
-							"image_pull_secrets":   schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Names of Secrets used to pull the images."},
-							"priority_class_name":  optionalString("Priority class of the pods."),
-							"runtime_class_name":   optionalString("Runtime class, e.g. `nvidia`."),
+							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+								MarkdownDescription: "Node labels the pods need, e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`.",
+								Validators:          []validator.Map{validators.LabelMap(true)}},
+							"image_pull_secrets":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Names of Secrets used to pull the images."},
+							"priority_class_name": optionalString("Priority class of the pods.", validators.KubeName(validators.DNSSubdomain)),
+							"runtime_class_name":  optionalString("Runtime class, e.g. `nvidia`.", validators.KubeName(validators.DNSSubdomain)),
 						},
 						Blocks: map[string]schema.Block{
 							"container":      containerBlock("A container of the pod; at least one.", true),
@@ -295,8 +313,10 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 										"empty_dir": schema.SingleNestedBlock{
 											MarkdownDescription: "Scratch space; `medium = \"Memory\"` for a RAM-backed /dev/shm.",
 											Attributes: map[string]schema.Attribute{
-												"medium":     optionalString("`Memory` for tmpfs; default: node disk.", OneOf(corev1.StorageMediumMemory)),
-												"size_limit": optionalString("Size limit, a quantity such as `8Gi`.", quantity()),
+												"medium": optionalString("`Memory` for tmpfs, `HugePages` or `HugePages-<size>` (e.g. `HugePages-2Mi`); "+
+													"default: node disk.", stringvalidator.RegexMatches(emptyDirMedia,
+													"must be Memory, HugePages or HugePages-<size>")),
+												"size_limit": optionalString("Size limit, a non-negative quantity such as `8Gi`.", validators.NonNegativeQuantity()),
 											},
 										},
 										"persistent_volume_claim": optionalBlock(schema.SingleNestedBlock{

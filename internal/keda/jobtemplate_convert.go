@@ -1,6 +1,8 @@
 package keda
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	batchv1 "k8s.io/api/batch/v1"
@@ -23,17 +25,24 @@ func fromInt64Ptr(p *int64) types.Int64 {
 	return types.Int64Value(*p)
 }
 
-// Expand converts the block into the JobSpec KEDA copies into each Job.
-func (j *JobTargetRefModel) Expand() *batchv1.JobSpec {
+// Expand converts the block into the JobSpec KEDA copies into each Job. It
+// fails on a number that its field cannot hold.
+func (j *JobTargetRefModel) Expand() (*batchv1.JobSpec, error) {
+	var c conversion
+	spec := j.expand(&c)
+	return spec, c.err
+}
+
+func (j *JobTargetRefModel) expand(c *conversion) *batchv1.JobSpec {
 	if j == nil {
 		return nil
 	}
 	spec := &batchv1.JobSpec{
-		Parallelism:             int32Ptr(j.Parallelism),
-		Completions:             int32Ptr(j.Completions),
+		Parallelism:             c.int32Ptr(j.Parallelism, "job_target_ref.parallelism"),
+		Completions:             c.int32Ptr(j.Completions, "job_target_ref.completions"),
 		ActiveDeadlineSeconds:   int64Ptr(j.ActiveDeadlineSeconds),
-		BackoffLimit:            int32Ptr(j.BackoffLimit),
-		TTLSecondsAfterFinished: int32Ptr(j.TTLSecondsAfterFinished),
+		BackoffLimit:            c.int32Ptr(j.BackoffLimit, "job_target_ref.backoff_limit"),
+		TTLSecondsAfterFinished: c.int32Ptr(j.TTLSecondsAfterFinished, "job_target_ref.ttl_seconds_after_finished"),
 	}
 	t := j.Template
 	if t == nil {
@@ -53,14 +62,14 @@ func (j *JobTargetRefModel) Expand() *batchv1.JobSpec {
 		for _, name := range stringList(ps.ImagePullSecrets) {
 			pod.ImagePullSecrets = append(pod.ImagePullSecrets, corev1.LocalObjectReference{Name: name})
 		}
-		for _, c := range ps.Container {
-			pod.Containers = append(pod.Containers, c.expand())
+		for i, ctr := range ps.Container {
+			pod.Containers = append(pod.Containers, ctr.expand(c, fmt.Sprintf("container[%d]", i)))
 		}
-		for _, c := range ps.InitContainer {
-			pod.InitContainers = append(pod.InitContainers, c.expand())
+		for i, ctr := range ps.InitContainer {
+			pod.InitContainers = append(pod.InitContainers, ctr.expand(c, fmt.Sprintf("init_container[%d]", i)))
 		}
-		for _, v := range ps.Volume {
-			pod.Volumes = append(pod.Volumes, v.expand())
+		for i, v := range ps.Volume {
+			pod.Volumes = append(pod.Volumes, v.expand(c, fmt.Sprintf("volume[%d]", i)))
 		}
 		for _, tol := range ps.Toleration {
 			pod.Tolerations = append(pod.Tolerations, corev1.Toleration{
@@ -72,12 +81,12 @@ func (j *JobTargetRefModel) Expand() *batchv1.JobSpec {
 	return spec
 }
 
-func (c ContainerModel) expand() corev1.Container {
+func (ctr ContainerModel) expand(c *conversion, at string) corev1.Container {
 	out := corev1.Container{
-		Name: str(c.Name), Image: str(c.Image), ImagePullPolicy: corev1.PullPolicy(str(c.ImagePullPolicy)),
-		Command: stringList(c.Command), Args: stringList(c.Args), WorkingDir: str(c.WorkingDir),
+		Name: str(ctr.Name), Image: str(ctr.Image), ImagePullPolicy: corev1.PullPolicy(str(ctr.ImagePullPolicy)),
+		Command: stringList(ctr.Command), Args: stringList(ctr.Args), WorkingDir: str(ctr.WorkingDir),
 	}
-	for _, e := range c.Env {
+	for _, e := range ctr.Env {
 		env := corev1.EnvVar{Name: str(e.Name), Value: str(e.Value)}
 		if vf := e.ValueFrom; vf != nil {
 			env.ValueFrom = &corev1.EnvVarSource{}
@@ -93,7 +102,7 @@ func (c ContainerModel) expand() corev1.Container {
 		}
 		out.Env = append(out.Env, env)
 	}
-	for _, e := range c.EnvFrom {
+	for _, e := range ctr.EnvFrom {
 		src := corev1.EnvFromSource{Prefix: str(e.Prefix)}
 		if e.SecretRef != nil {
 			src.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: str(e.SecretRef.Name)}}
@@ -103,11 +112,11 @@ func (c ContainerModel) expand() corev1.Container {
 		}
 		out.EnvFrom = append(out.EnvFrom, src)
 	}
-	if r := c.Resources; r != nil {
-		out.Resources.Limits = resourceList(r.Limits)
-		out.Resources.Requests = resourceList(r.Requests)
+	if r := ctr.Resources; r != nil {
+		out.Resources.Limits = c.resourceList(r.Limits, at+".resources.limits")
+		out.Resources.Requests = c.resourceList(r.Requests, at+".resources.requests")
 	}
-	for _, m := range c.VolumeMount {
+	for _, m := range ctr.VolumeMount {
 		out.VolumeMounts = append(out.VolumeMounts, corev1.VolumeMount{
 			Name: str(m.Name), MountPath: str(m.MountPath), SubPath: str(m.SubPath), ReadOnly: m.ReadOnly.ValueBool(),
 		})
@@ -115,7 +124,7 @@ func (c ContainerModel) expand() corev1.Container {
 	return out
 }
 
-func (v VolumeModel) expand() corev1.Volume {
+func (v VolumeModel) expand(c *conversion, at string) corev1.Volume {
 	out := corev1.Volume{Name: str(v.Name)}
 	switch {
 	case v.Secret != nil:
@@ -123,11 +132,8 @@ func (v VolumeModel) expand() corev1.Volume {
 	case v.ConfigMap != nil:
 		out.ConfigMap = &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: str(v.ConfigMap.Name)}}
 	case v.EmptyDir != nil:
-		out.EmptyDir = &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMedium(str(v.EmptyDir.Medium))}
-		if !v.EmptyDir.SizeLimit.IsNull() && !v.EmptyDir.SizeLimit.IsUnknown() {
-			if q, err := resource.ParseQuantity(v.EmptyDir.SizeLimit.ValueString()); err == nil {
-				out.EmptyDir.SizeLimit = &q
-			}
+		out.EmptyDir = &corev1.EmptyDirVolumeSource{
+			Medium: corev1.StorageMedium(str(v.EmptyDir.Medium)), SizeLimit: c.quantity(v.EmptyDir.SizeLimit, at+".empty_dir.size_limit"),
 		}
 	case v.PersistentVolumeClaim != nil:
 		out.PersistentVolumeClaim = &corev1.PersistentVolumeClaimVolumeSource{
@@ -137,16 +143,15 @@ func (v VolumeModel) expand() corev1.Volume {
 	return out
 }
 
-// resourceList parses quantities; invalid ones were rejected at plan.
-func resourceList(m types.Map) corev1.ResourceList {
+func (c *conversion) resourceList(m types.Map, at string) corev1.ResourceList {
 	sm := stringMap(m)
 	if len(sm) == 0 {
 		return nil
 	}
 	out := corev1.ResourceList{}
 	for k, v := range sm {
-		if q, err := resource.ParseQuantity(v); err == nil {
-			out[corev1.ResourceName(k)] = q
+		if q := c.quantity(types.StringValue(v), fmt.Sprintf("%s[%q]", at, k)); q != nil {
+			out[corev1.ResourceName(k)] = *q
 		}
 	}
 	return out

@@ -87,7 +87,10 @@ func TestJobTemplateConversion(t *testing.T) {
 		},
 	}
 	in := gpuBatchJob()
-	got := in.Expand()
+	got, err := in.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
 	quantityEqual := cmp.Comparer(func(a, b resource.Quantity) bool { return a.Cmp(b) == 0 })
 	if diff := cmp.Diff(want, got, quantityEqual); diff != "" {
 		t.Fatalf("Expand (-want +got):\n%s", diff)

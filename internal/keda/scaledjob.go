@@ -1,24 +1,32 @@
 package keda
 
 import (
-	"fmt"
+	"math"
 	"strconv"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kedaml/terraform-provider-keda/internal/validators"
 )
 
-// ScaledJob enums, as KEDA v2.21's CRD declares them.
+// ScaledJob enums, as KEDA v2.21's CRD (config/crd/bases/keda.sh_scaledjobs.yaml)
+// declares them.
 var (
-	RolloutStrategies          = []string{"default", "gradual", "immediate"}
+	RolloutStrategies          = []string{"gradual", "immediate"}
 	RolloutPropagationPolicies = []string{"foreground", "background"}
 	ScalingStrategies          = []string{"default", "custom", "accurate", "eager"}
 	MultipleScalersCalculation = []string{"max", "min", "avg", "sum"}
+)
+
+// KEDA's ScaledJob defaults (apis/keda/v1alpha1/scaledjob_types.go).
+const (
+	defaultScaledJobMaxReplicaCount = 100
+	customScalingStrategy           = "custom"
 )
 
 // ScaledJobSpecModel is everything of keda_ml_scaled_job but the metadata,
@@ -35,6 +43,8 @@ type ScaledJobSpecModel struct {
 	Rollout                    *RolloutModel         `tfsdk:"rollout"`
 	ScalingStrategy            *ScalingStrategyModel `tfsdk:"scaling_strategy"`
 	Trigger                    []TriggerModel        `tfsdk:"trigger"`
+	// TriggersUnknown: see ScaledObjectSpecModel.
+	TriggersUnknown bool `tfsdk:"-"`
 }
 
 // RolloutModel is what happens to running Jobs when the ScaledJob changes.
@@ -55,13 +65,18 @@ type ScalingStrategyModel struct {
 // ScaledJobSpecAttributes is the top-level attributes of the spec.
 func ScaledJobSpecAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"polling_interval":              optionalInt("Seconds between checks of the triggers. Default: KEDA's (`30`).", 1),
-		"successful_jobs_history_limit": optionalInt("Finished Jobs kept. Default: KEDA's (`100`).", 0),
-		"failed_jobs_history_limit":     optionalInt("Failed Jobs kept. Default: KEDA's (`100`).", 0),
-		"min_replica_count":             optionalInt("Jobs kept running even with no work. Default: KEDA's (`0`).", 0),
-		"max_replica_count":             optionalInt("Most Jobs at once. Default: KEDA's (`100`).", 1),
-		"env_source_container_name":     optionalString("Container whose environment `*_from_env` trigger parameters read. Default: the first."),
-		"paused":                        optionalBool("Pause creating Jobs (annotation `autoscaling.keda.sh/paused`)."),
+		"polling_interval": optionalInt32("Seconds between checks of the triggers (`spec.pollingInterval`, 1 or more). Default: KEDA's (`30`).",
+			"spec.pollingInterval", 1),
+		"successful_jobs_history_limit": optionalInt32("Finished Jobs kept (`spec.successfulJobsHistoryLimit`). Default: KEDA's (`100`).",
+			"spec.successfulJobsHistoryLimit", 0),
+		"failed_jobs_history_limit": optionalInt32("Failed Jobs kept (`spec.failedJobsHistoryLimit`). Default: KEDA's (`100`).",
+			"spec.failedJobsHistoryLimit", 0),
+		"min_replica_count": optionalInt32("Jobs kept running even with no work (`spec.minReplicaCount`). Default: KEDA's (`0`). "+
+			"KEDA lowers it to `max_replica_count` when above.", "spec.minReplicaCount", 0),
+		"max_replica_count": optionalInt32("Most Jobs at once (`spec.maxReplicaCount`, 1 to 2147483647). Default: KEDA's (`100`).",
+			"spec.maxReplicaCount", 1),
+		"env_source_container_name": optionalString("Container whose environment `*_from_env` trigger parameters read (`spec.envSourceContainerName`). Default: the first."),
+		"paused":                    optionalBool("Pause creating Jobs (annotation `autoscaling.keda.sh/paused`)."),
 	}
 }
 
@@ -70,26 +85,28 @@ func ScaledJobSpecBlocks() map[string]schema.Block {
 	return map[string]schema.Block{
 		"job_target_ref": JobTargetRefBlock(),
 		"rollout": schema.SingleNestedBlock{
-			MarkdownDescription: "What happens to running Jobs when the ScaledJob changes.",
+			MarkdownDescription: "What happens to running Jobs when the ScaledJob changes (`spec.rollout`).",
 			Attributes: map[string]schema.Attribute{
-				"strategy": optionalString("`default` (delete running Jobs), `gradual` (let them finish) or `immediate`.",
-					OneOf(RolloutStrategies...)),
-				"propagation_policy": optionalString("Deletion propagation of replaced Jobs: `background` (KEDA's default) or `foreground`.",
-					OneOf(RolloutPropagationPolicies...)),
+				"strategy": optionalString("`gradual` (let the Jobs of the previous version finish) or `immediate` (delete them). "+
+					"Default: KEDA's, which deletes them as `immediate` does.", OneOf(RolloutStrategies...)),
+				"propagation_policy": optionalString("Deletion propagation of replaced Jobs: "+EnumDescription(RolloutPropagationPolicies...)+
+					". Default: KEDA's (`background`).", OneOf(RolloutPropagationPolicies...)),
 			},
 		},
 		"scaling_strategy": schema.SingleNestedBlock{
-			MarkdownDescription: "How KEDA turns queue length into new Jobs.",
+			MarkdownDescription: "How KEDA turns queue length into new Jobs (`spec.scalingStrategy`).",
 			Attributes: map[string]schema.Attribute{
-				"strategy": optionalString("`default`, `custom`, `accurate` or `eager`. Default: KEDA's (`default`).", OneOf(ScalingStrategies...)),
+				"strategy": optionalString(EnumDescription(ScalingStrategies...)+". Default: KEDA's (`default`). `custom` needs "+
+					"`custom_scaling_running_job_percentage`; without it KEDA uses `default`.", OneOf(ScalingStrategies...)),
 				"custom_scaling_queue_length_deduction": schema.Int64Attribute{Optional: true,
-					MarkdownDescription: "With `custom`: subtracted from the queue length."},
+					MarkdownDescription: "With `custom`: subtracted from the queue length (`customScalingQueueLengthDeduction`). Default: `0`.",
+					Validators:          []validator.Int64{validators.Int32Field("spec.scalingStrategy.customScalingQueueLengthDeduction", math.MinInt32, math.MaxInt32)}},
 				"custom_scaling_running_job_percentage": schema.Float64Attribute{Optional: true,
-					MarkdownDescription: "With `custom`: fraction (0–1) of running Jobs subtracted."},
+					MarkdownDescription: "With `custom`: the fraction of running Jobs subtracted, e.g. `0.5` (`customScalingRunningJobPercentage`)."},
 				"pending_pod_conditions": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 					MarkdownDescription: "Pod conditions a Job's pod must reach before it no longer counts as pending, e.g. `[\"Ready\", \"PodScheduled\"]`."},
-				"multiple_scalers_calculation": optionalString("How several triggers combine: `max` (default), `min`, `avg` or `sum`.",
-					OneOf(MultipleScalersCalculation...)),
+				"multiple_scalers_calculation": optionalString("How several triggers combine: "+EnumDescription(MultipleScalersCalculation...)+
+					". Default: KEDA's (`max`).", OneOf(MultipleScalersCalculation...)),
 			},
 		},
 		"trigger": TriggerBlock(),
@@ -102,18 +119,25 @@ func (m ScaledJobSpecModel) TriggerContext(meta metav1.ObjectMeta) TriggerContex
 	return TriggerContext{Namespace: meta.Namespace, TargetName: meta.Name}
 }
 
-// Expand builds the ScaledJob the plan describes.
-func (m ScaledJobSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledJob {
+// Expand builds the ScaledJob the plan describes. It fails, writing
+// nothing, on a value that its field cannot hold.
+func (m ScaledJobSpecModel) Expand(meta metav1.ObjectMeta) (*v1alpha1.ScaledJob, error) {
+	var c conversion
+	sj := m.expand(meta, &c)
+	return sj, c.err
+}
+
+func (m ScaledJobSpecModel) expand(meta metav1.ObjectMeta, c *conversion) *v1alpha1.ScaledJob {
 	sj := &v1alpha1.ScaledJob{
 		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ScaledJob"},
 		ObjectMeta: meta,
 		Spec: v1alpha1.ScaledJobSpec{
-			JobTargetRef:               m.JobTargetRef.Expand(),
-			PollingInterval:            int32Ptr(m.PollingInterval),
-			SuccessfulJobsHistoryLimit: int32Ptr(m.SuccessfulJobsHistoryLimit),
-			FailedJobsHistoryLimit:     int32Ptr(m.FailedJobsHistoryLimit),
-			MinReplicaCount:            int32Ptr(m.MinReplicaCount),
-			MaxReplicaCount:            int32Ptr(m.MaxReplicaCount),
+			JobTargetRef:               m.JobTargetRef.expand(c),
+			PollingInterval:            c.int32Ptr(m.PollingInterval, "polling_interval"),
+			SuccessfulJobsHistoryLimit: c.int32Ptr(m.SuccessfulJobsHistoryLimit, "successful_jobs_history_limit"),
+			FailedJobsHistoryLimit:     c.int32Ptr(m.FailedJobsHistoryLimit, "failed_jobs_history_limit"),
+			MinReplicaCount:            c.int32Ptr(m.MinReplicaCount, "min_replica_count"),
+			MaxReplicaCount:            c.int32Ptr(m.MaxReplicaCount, "max_replica_count"),
 			EnvSourceContainerName:     str(m.EnvSourceContainerName),
 		},
 	}
@@ -129,7 +153,7 @@ func (m ScaledJobSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledJob {
 	if s := m.ScalingStrategy; s != nil {
 		sj.Spec.ScalingStrategy = v1alpha1.ScalingStrategy{
 			Strategy:                          str(s.Strategy),
-			CustomScalingQueueLengthDeduction: int32Ptr(s.CustomScalingQueueLengthDeduction),
+			CustomScalingQueueLengthDeduction: c.int32Ptr(s.CustomScalingQueueLengthDeduction, "scaling_strategy.custom_scaling_queue_length_deduction"),
 			PendingPodConditions:              stringList(s.PendingPodConditions),
 			MultipleScalersCalculation:        str(s.MultipleScalersCalculation),
 		}
@@ -139,9 +163,36 @@ func (m ScaledJobSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledJob {
 	}
 	tc := m.TriggerContext(meta)
 	for _, t := range m.Trigger {
-		sj.Spec.Triggers = append(sj.Spec.Triggers, t.Expand(tc))
+		kt := t.Expand(tc)
+		if t.GPU != nil {
+			// KEDA's ScaledJob controller refuses any trigger metricType
+			// (reconcileScaledJob); a ScaledJob divides the metric by the
+			// target without one.
+			kt.MetricType = ""
+		}
+		sj.Spec.Triggers = append(sj.Spec.Triggers, kt)
 	}
 	return sj
+}
+
+// flattenJobTrigger reads a ScaledJob trigger back. The gpu triggers of a
+// ScaledJob are written without a metric type, which FlattenTrigger looks
+// for to tell them from plain prometheus triggers.
+func flattenJobTrigger(kt v1alpha1.ScaleTriggers, prior *TriggerModel, tc TriggerContext) TriggerModel {
+	if kt.Type == "prometheus" && kt.MetricType == "" {
+		asGPU := kt
+		asGPU.MetricType = autoscalingv2.AverageValueMetricType
+		if t := FlattenTrigger(asGPU, prior, tc); t.GPU != nil {
+			return t
+		}
+	}
+	t := FlattenTrigger(kt, prior, tc)
+	if t.GPU != nil {
+		// Written with a metric type (as before ScaledJobs left it out):
+		// shown, so that the plan removes it.
+		t.MetricType = fromStr(string(kt.MetricType))
+	}
+	return t
 }
 
 // FlattenScaledJobSpec reads a ScaledJob back; prior is the prior state
@@ -186,46 +237,7 @@ func FlattenScaledJobSpec(sj *v1alpha1.ScaledJob, prior *ScaledJobSpecModel) Sca
 		if prior != nil && i < len(prior.Trigger) {
 			p = &prior.Trigger[i]
 		}
-		m.Trigger = append(m.Trigger, FlattenTrigger(kt, p, tc))
+		m.Trigger = append(m.Trigger, flattenJobTrigger(kt, p, tc))
 	}
 	return m
-}
-
-// ValidateScaledJob runs, offline, KEDA's checks and the provider's rules on
-// the ScaledJob a plan would write.
-func ValidateScaledJob(m ScaledJobSpecModel, meta metav1.ObjectMeta) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.Append(validateTriggers(m.Trigger, m.TriggerContext(meta), true)...)
-	for k := range meta.Annotations {
-		if strings.HasPrefix(k, pauseAnnotationPrefix) {
-			attrError(&diags, path.Root("metadata").AtName("annotations").AtMapKey(k), "Use the paused attribute",
-				"set paused instead of this annotation.")
-		}
-	}
-	if minR, maxR := m.MinReplicaCount, m.MaxReplicaCount; !minR.IsNull() && !maxR.IsNull() && minR.ValueInt64() > maxR.ValueInt64() {
-		attrError(&diags, path.Root("min_replica_count"), "Invalid replica counts",
-			fmt.Sprintf("min_replica_count (%d) must not exceed max_replica_count (%d).", minR.ValueInt64(), maxR.ValueInt64()))
-	}
-	if s := m.ScalingStrategy; s != nil && str(s.Strategy) != "custom" {
-		onlyCustom := func(name string) {
-			attrError(&diags, path.Root("scaling_strategy").AtName(name), "Only with the custom strategy",
-				"KEDA ignores it unless strategy = \"custom\".")
-		}
-		if !s.CustomScalingQueueLengthDeduction.IsNull() {
-			onlyCustom("custom_scaling_queue_length_deduction")
-		}
-		if !s.CustomScalingRunningJobPercentage.IsNull() {
-			onlyCustom("custom_scaling_running_job_percentage")
-		}
-	}
-	if s := m.ScalingStrategy; s != nil && !s.CustomScalingRunningJobPercentage.IsNull() {
-		if p := s.CustomScalingRunningJobPercentage.ValueFloat64(); p < 0 || p > 1 {
-			attrError(&diags, path.Root("scaling_strategy").AtName("custom_scaling_running_job_percentage"), "Invalid percentage",
-				fmt.Sprintf("a fraction between 0 and 1 is expected, got %v.", p))
-		}
-	}
-	if err := v1alpha1.ValidateTriggers(m.Expand(meta).Spec.Triggers); err != nil && !diags.HasError() {
-		attrError(&diags, path.Root("trigger"), "Invalid triggers", "KEDA would reject this: "+err.Error()+".")
-	}
-	return diags
 }

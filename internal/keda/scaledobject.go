@@ -3,7 +3,6 @@ package keda
 import (
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -47,6 +46,10 @@ type ScaledObjectSpecModel struct {
 	Fallback              *FallbackModel       `tfsdk:"fallback"`
 	Advanced              *AdvancedModel       `tfsdk:"advanced"`
 	Trigger               []TriggerModel       `tfsdk:"trigger"`
+	// TriggersUnknown says that the plan's trigger list is known only at
+	// apply (a dynamic block over such a value): Trigger is then empty and
+	// the checks that read the triggers skip.
+	TriggersUnknown bool `tfsdk:"-"`
 }
 
 // ScaleTargetRefModel is the workload to scale.
@@ -87,6 +90,7 @@ type BehaviorModel struct {
 type ScalingRulesModel struct {
 	StabilizationWindowSeconds types.Int64          `tfsdk:"stabilization_window_seconds"`
 	SelectPolicy               types.String         `tfsdk:"select_policy"`
+	Tolerance                  types.String         `tfsdk:"tolerance"`
 	Policy                     []ScalingPolicyModel `tfsdk:"policy"`
 }
 
@@ -105,11 +109,13 @@ type ScalingModifiersModel struct {
 	MetricType       types.String `tfsdk:"metric_type"`
 }
 
-func optionalInt(description string, least int64) schema.Int64Attribute {
+// optionalInt32 is an optional number that KEDA or Kubernetes stores in the
+// 32-bit field `field`, from least up.
+func optionalInt32(description, field string, least int32) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional:            true,
 		MarkdownDescription: description,
-		Validators:          []validator.Int64{int64validator.AtLeast(least)},
+		Validators:          []validator.Int64{validators.Int32AtLeast(field, least)},
 	}
 }
 
@@ -120,41 +126,63 @@ func optionalBool(description string) schema.BoolAttribute {
 // ScaledObjectSpecAttributes is the top-level attributes of the spec.
 func ScaledObjectSpecAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"polling_interval":        optionalInt("Seconds between checks of each trigger. Default: KEDA's (`30`).", 1),
-		"cooldown_period":         optionalInt("Seconds after the last active trigger before scaling to zero. Default: KEDA's (`300`).", 0),
-		"initial_cooldown_period": optionalInt("Seconds after creation before scaling to zero is allowed. Default: KEDA's (`0`).", 0),
-		"idle_replica_count":      optionalInt("Replicas when no trigger is active; must be less than `min_replica_count`. KEDA only supports `0`.", 0),
-		"min_replica_count":       optionalInt("Minimum replicas. Default: KEDA's (`0`).", 0),
-		"max_replica_count":       optionalInt("Maximum replicas. Default: KEDA's (`100`).", 1),
-		"paused":                  optionalBool("Pause autoscaling at the current replica count (annotation `autoscaling.keda.sh/paused`)."),
-		"paused_replicas":         optionalInt("Pause autoscaling and hold this replica count (annotation `autoscaling.keda.sh/paused-replicas`).", 0),
-		"paused_scale_in":         optionalBool("Pause only scaling in (annotation `autoscaling.keda.sh/paused-scale-in`)."),
-		"paused_scale_out":        optionalBool("Pause only scaling out (annotation `autoscaling.keda.sh/paused-scale-out`)."),
+		"polling_interval": optionalInt32("Seconds between checks of each trigger (`spec.pollingInterval`, 1 or more). "+
+			"Default: KEDA's (`30`).", "spec.pollingInterval", 1),
+		"cooldown_period": optionalInt32("Seconds after the last active trigger before scaling to zero (`spec.cooldownPeriod`). "+
+			"Default: KEDA's (`300`).", "spec.cooldownPeriod", 0),
+		"initial_cooldown_period": optionalInt32("Seconds after creation before scaling to zero is allowed (`spec.initialCooldownPeriod`). "+
+			"Default: KEDA's (`0`).", "spec.initialCooldownPeriod", 0),
+		"idle_replica_count": optionalInt32("Replicas when no trigger is active (`spec.idleReplicaCount`); must be less than "+
+			"`min_replica_count`, which must then be set. KEDA documents only `0`.", "spec.idleReplicaCount", 0),
+		"min_replica_count": optionalInt32("Minimum replicas (`spec.minReplicaCount`). Default: KEDA's (`0`).", "spec.minReplicaCount", 0),
+		"max_replica_count": optionalInt32("Maximum replicas (`spec.maxReplicaCount`, 1 to 2147483647). Default: KEDA's (`100`).",
+			"spec.maxReplicaCount", 1),
+		"paused": optionalBool("Pause autoscaling at the current replica count (annotation `autoscaling.keda.sh/paused`)."),
+		"paused_replicas": optionalInt32("Pause autoscaling and hold this replica count (annotation "+
+			"`autoscaling.keda.sh/paused-replicas`, which KEDA reads as a 32-bit number).", "autoscaling.keda.sh/paused-replicas", 0),
+		"paused_scale_in":  optionalBool("Pause only scaling in (annotation `autoscaling.keda.sh/paused-scale-in`)."),
+		"paused_scale_out": optionalBool("Pause only scaling out (annotation `autoscaling.keda.sh/paused-scale-out`)."),
 	}
 }
 
-func scalingRulesBlock(direction string) schema.SingleNestedBlock {
+func scalingRulesBlock(direction, field string) schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
-		MarkdownDescription: "How the HPA scales " + direction + ".",
+		MarkdownDescription: "How the HPA scales " + direction + " (`" + field + "`).",
 		Attributes: map[string]schema.Attribute{
 			"stabilization_window_seconds": schema.Int64Attribute{
-				Optional: true, MarkdownDescription: "Seconds of past recommendations considered (0–3600).",
-				Validators: []validator.Int64{int64validator.Between(0, 3600)},
+				Optional: true, MarkdownDescription: "Seconds of past recommendations considered (`stabilizationWindowSeconds`, 0–3600). " +
+					"Default: Kubernetes' (`0` up, `300` down).",
+				Validators: []validator.Int64{validators.Int32Field(field+".stabilizationWindowSeconds", 0, maxStabilizationWindowSeconds)},
 			},
-			"select_policy": optionalString("Which policy wins: "+EnumDescription(SelectPolicies...)+".", OneOf(SelectPolicies...)),
+			"select_policy": optionalString("Which policy wins (`selectPolicy`): "+EnumDescription(SelectPolicies...)+". "+
+				"Default: Kubernetes' (`Max`).", OneOf(SelectPolicies...)),
+			"tolerance": optionalString("Tolerance on the ratio of current to desired metric value under which the HPA does not "+
+				"scale (`tolerance`), a non-negative quantity such as `0.05` or `50m` (5%). Default: the cluster's (10%). "+
+				"Needs the HPAConfigurableTolerance feature gate (beta, on by default since Kubernetes 1.35); "+
+				"without it the API server leaves it out of the HPA.", validators.NonNegativeQuantity()),
 		},
 		Blocks: map[string]schema.Block{
 			"policy": schema.ListNestedBlock{
-				MarkdownDescription: "A limit on how fast replicas change.",
+				MarkdownDescription: "A limit on how fast replicas change (`policies`). Default: Kubernetes' policies.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"type":           requiredString("`Pods` or `Percent`.", OneOf(PolicyTypes...)),
-					"value":          schema.Int64Attribute{Required: true, MarkdownDescription: "Pods or percent per period.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"period_seconds": schema.Int64Attribute{Required: true, MarkdownDescription: "The period, 1–1800 seconds.", Validators: []validator.Int64{int64validator.Between(1, 1800)}},
+					"type": requiredString("`Pods` or `Percent`.", OneOf(PolicyTypes...)),
+					"value": schema.Int64Attribute{Required: true, MarkdownDescription: "Pods or percent per period (`value`, 1 or more).",
+						Validators: []validator.Int64{validators.Int32AtLeast(field+".policies[].value", 1)}},
+					"period_seconds": schema.Int64Attribute{Required: true, MarkdownDescription: "The period (`periodSeconds`), 1–1800 seconds.",
+						Validators: []validator.Int64{validators.Int32Field(field+".policies[].periodSeconds", 1, maxPeriodSeconds)}},
 				}},
 			},
 		},
 	}
 }
+
+// The HPA's limits (k8s.io/kubernetes pkg/apis/autoscaling/validation
+// MaxStabilizationWindowSeconds, MaxPeriodSeconds): KEDA copies the
+// behavior into the HPA it creates, which the API server then refuses.
+const (
+	maxStabilizationWindowSeconds = 3600
+	maxPeriodSeconds              = 1800
+)
 
 // ScaledObjectSpecBlocks is the spec's blocks.
 func ScaledObjectSpecBlocks() map[string]schema.Block {
@@ -165,15 +193,17 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 			Attributes: map[string]schema.Attribute{
 				"name":                      requiredString("Its name, in the ScaledObject's namespace.", validators.KubeName(validators.DNSSubdomain)),
 				"kind":                      optionalString("Its kind. Default: KEDA's (`Deployment`)."),
-				"api_version":               optionalString("Its API version. Default: KEDA's (`apps/v1`)."),
+				"api_version":               optionalString("Its API version, `group/version` or `version`. Default: KEDA's (`apps/v1`).", validators.GroupVersion()),
 				"env_source_container_name": optionalString("Container whose environment `*_from_env` trigger parameters read. Default: the first."),
 			},
 		},
 		"fallback": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Replicas to run when a trigger keeps failing. Needs a trigger other than cpu/memory with an `AverageValue` metric.",
+			MarkdownDescription: "Replicas to run when a trigger keeps failing. Needs a trigger other than cpu/memory, or `advanced.scaling_modifiers`.",
 			Attributes: map[string]schema.Attribute{
-				"failure_threshold": schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Consecutive failures before falling back.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
-				"replicas":          schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Replicas during fallback.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
+				"failure_threshold": schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Consecutive failures before falling back (`spec.fallback.failureThreshold`).",
+					Validators: []validator.Int64{validators.Int32AtLeast("spec.fallback.failureThreshold", 0)}},
+				"replicas": schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Replicas during fallback (`spec.fallback.replicas`).",
+					Validators: []validator.Int64{validators.Int32AtLeast("spec.fallback.replicas", 0)}},
 				"behavior": schema.StringAttribute{
 					Optional: true, Computed: true, Default: stringdefault.StaticString(v1alpha1.FallbackBehaviorStatic),
 					MarkdownDescription: "How `replicas` applies: " + EnumDescription(FallbackBehaviors...) + ". Default: `static` (the CRD's default).",
@@ -199,8 +229,8 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 						"behavior": schema.SingleNestedBlock{
 							MarkdownDescription: "Scaling behavior, as `spec.behavior` of an HPA.",
 							Blocks: map[string]schema.Block{
-								"scale_up":   scalingRulesBlock("up"),
-								"scale_down": scalingRulesBlock("down"),
+								"scale_up":   scalingRulesBlock("up", "behavior.scaleUp"),
+								"scale_down": scalingRulesBlock("down", "behavior.scaleDown"),
 							},
 						},
 					},
@@ -210,7 +240,7 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 					Attributes: map[string]schema.Attribute{
 						"formula":           requiredString("An expr-lang formula over trigger names, e.g. `(queue + latency) / 2`."),
 						"target":            requiredString("Target of the composite metric, a positive number."),
-						"activation_target": optionalString("Activation target of the composite metric."),
+						"activation_target": optionalString("Activation target of the composite metric, a number.", validators.ParsesAsFloat()),
 						"metric_type":       optionalString("`AverageValue` (default) or `Value`.", OneOf(autoscalingv2.AverageValueMetricType, autoscalingv2.ValueMetricType)),
 					},
 				}),
@@ -218,21 +248,6 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 		},
 		"trigger": TriggerBlock(),
 	}
-}
-
-func int32Ptr(v types.Int64) *int32 {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	i := int32(v.ValueInt64())
-	return &i
-}
-
-func fromInt32Ptr(p *int32) types.Int64 {
-	if p == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(int64(*p))
 }
 
 // TriggerContext of this ScaledObject.
@@ -244,18 +259,27 @@ func (m ScaledObjectSpecModel) TriggerContext(namespace string) TriggerContext {
 	return tc
 }
 
-// Expand builds the ScaledObject the plan describes.
-func (m ScaledObjectSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledObject {
+// Expand builds the ScaledObject the plan describes. It fails, writing
+// nothing, on a number that its field cannot hold.
+func (m ScaledObjectSpecModel) Expand(meta metav1.ObjectMeta) (*v1alpha1.ScaledObject, error) {
+	var c conversion
+	so := m.expand(meta, &c)
+	return so, c.err
+}
+
+// expand is Expand with the conversion error left in c: plan-time checks
+// read the object too, and a value out of range has its attribute error.
+func (m ScaledObjectSpecModel) expand(meta metav1.ObjectMeta, c *conversion) *v1alpha1.ScaledObject {
 	so := &v1alpha1.ScaledObject{
 		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ScaledObject"},
 		ObjectMeta: meta,
 		Spec: v1alpha1.ScaledObjectSpec{
-			PollingInterval:       int32Ptr(m.PollingInterval),
-			CooldownPeriod:        int32Ptr(m.CooldownPeriod),
-			InitialCooldownPeriod: int32Ptr(m.InitialCooldownPeriod),
-			IdleReplicaCount:      int32Ptr(m.IdleReplicaCount),
-			MinReplicaCount:       int32Ptr(m.MinReplicaCount),
-			MaxReplicaCount:       int32Ptr(m.MaxReplicaCount),
+			PollingInterval:       c.int32Ptr(m.PollingInterval, "polling_interval"),
+			CooldownPeriod:        c.int32Ptr(m.CooldownPeriod, "cooldown_period"),
+			InitialCooldownPeriod: c.int32Ptr(m.InitialCooldownPeriod, "initial_cooldown_period"),
+			IdleReplicaCount:      c.int32Ptr(m.IdleReplicaCount, "idle_replica_count"),
+			MinReplicaCount:       c.int32Ptr(m.MinReplicaCount, "min_replica_count"),
+			MaxReplicaCount:       c.int32Ptr(m.MaxReplicaCount, "max_replica_count"),
 		},
 	}
 	if r := m.ScaleTargetRef; r != nil {
@@ -263,10 +287,11 @@ func (m ScaledObjectSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledOb
 			Name: str(r.Name), Kind: str(r.Kind), APIVersion: str(r.APIVersion), EnvSourceContainerName: str(r.EnvSourceContainerName),
 		}
 	}
-	setPauseAnnotations(&so.ObjectMeta, m)
+	setPauseAnnotations(&so.ObjectMeta, m, c)
 	if f := m.Fallback; f != nil {
 		so.Spec.Fallback = &v1alpha1.Fallback{
-			FailureThreshold: int32(f.FailureThreshold.ValueInt64()), Replicas: int32(f.Replicas.ValueInt64()), Behavior: str(f.Behavior),
+			FailureThreshold: c.int32(f.FailureThreshold, "fallback.failure_threshold"), Replicas: c.int32(f.Replicas, "fallback.replicas"),
+			Behavior: str(f.Behavior),
 		}
 	}
 	if a := m.Advanced; a != nil {
@@ -275,7 +300,7 @@ func (m ScaledObjectSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledOb
 			adv.HorizontalPodAutoscalerConfig = &v1alpha1.HorizontalPodAutoscalerConfig{Name: str(h.Name)}
 			if b := h.Behavior; b != nil {
 				adv.HorizontalPodAutoscalerConfig.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{
-					ScaleUp: b.ScaleUp.expand(), ScaleDown: b.ScaleDown.expand(),
+					ScaleUp: b.ScaleUp.expand(c, "scale_up"), ScaleDown: b.ScaleDown.expand(c, "scale_down"),
 				}
 			}
 		}
@@ -294,28 +319,40 @@ func (m ScaledObjectSpecModel) Expand(meta metav1.ObjectMeta) *v1alpha1.ScaledOb
 	return so
 }
 
-func (r *ScalingRulesModel) expand() *autoscalingv2.HPAScalingRules {
+func (r *ScalingRulesModel) expand(c *conversion, direction string) *autoscalingv2.HPAScalingRules {
 	if r == nil {
 		return nil
 	}
-	out := &autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: int32Ptr(r.StabilizationWindowSeconds)}
-	if !r.SelectPolicy.IsNull() {
+	at := "advanced.horizontal_pod_autoscaler_config.behavior." + direction
+	out := &autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: c.int32Ptr(r.StabilizationWindowSeconds, at+".stabilization_window_seconds")}
+	if !r.SelectPolicy.IsNull() && !r.SelectPolicy.IsUnknown() {
 		sp := autoscalingv2.ScalingPolicySelect(r.SelectPolicy.ValueString())
 		out.SelectPolicy = &sp
 	}
+	out.Tolerance = c.quantity(r.Tolerance, at+".tolerance")
 	for _, p := range r.Policy {
 		out.Policies = append(out.Policies, autoscalingv2.HPAScalingPolicy{
-			Type: autoscalingv2.HPAScalingPolicyType(str(p.Type)), Value: int32(p.Value.ValueInt64()), PeriodSeconds: int32(p.PeriodSeconds.ValueInt64()),
+			Type: autoscalingv2.HPAScalingPolicyType(str(p.Type)), Value: c.int32(p.Value, at+".policy.value"),
+			PeriodSeconds: c.int32(p.PeriodSeconds, at+".policy.period_seconds"),
 		})
 	}
 	return out
 }
 
-func flattenScalingRules(r *autoscalingv2.HPAScalingRules) *ScalingRulesModel {
+// flattenScalingRules reads one direction back; prior keeps the configured
+// spelling of an equal tolerance ("0.05" is read back as "50m").
+func flattenScalingRules(r *autoscalingv2.HPAScalingRules, prior *ScalingRulesModel) *ScalingRulesModel {
 	if r == nil {
 		return nil
 	}
-	out := &ScalingRulesModel{StabilizationWindowSeconds: fromInt32Ptr(r.StabilizationWindowSeconds), SelectPolicy: types.StringNull()}
+	priorTolerance := types.StringNull()
+	if prior != nil {
+		priorTolerance = prior.Tolerance
+	}
+	out := &ScalingRulesModel{
+		StabilizationWindowSeconds: fromInt32Ptr(r.StabilizationWindowSeconds), SelectPolicy: types.StringNull(),
+		Tolerance: flattenQuantity(r.Tolerance, priorTolerance),
+	}
 	if r.SelectPolicy != nil {
 		out.SelectPolicy = types.StringValue(string(*r.SelectPolicy))
 	}
@@ -327,7 +364,7 @@ func flattenScalingRules(r *autoscalingv2.HPAScalingRules) *ScalingRulesModel {
 	return out
 }
 
-func setPauseAnnotations(om *metav1.ObjectMeta, m ScaledObjectSpecModel) {
+func setPauseAnnotations(om *metav1.ObjectMeta, m ScaledObjectSpecModel, c *conversion) {
 	set := func(k, v string) {
 		if om.Annotations == nil {
 			om.Annotations = map[string]string{}
@@ -337,8 +374,8 @@ func setPauseAnnotations(om *metav1.ObjectMeta, m ScaledObjectSpecModel) {
 	if !m.Paused.IsNull() && !m.Paused.IsUnknown() {
 		set(v1alpha1.PausedAnnotation, strconv.FormatBool(m.Paused.ValueBool()))
 	}
-	if !m.PausedReplicas.IsNull() && !m.PausedReplicas.IsUnknown() {
-		set(v1alpha1.PausedReplicasAnnotation, strconv.FormatInt(m.PausedReplicas.ValueInt64(), 10))
+	if n := c.int32Ptr(m.PausedReplicas, "paused_replicas"); n != nil {
+		set(v1alpha1.PausedReplicasAnnotation, strconv.FormatInt(int64(*n), 10))
 	}
 	if !m.PausedScaleIn.IsNull() && !m.PausedScaleIn.IsUnknown() {
 		set(v1alpha1.PausedScaleInAnnotation, strconv.FormatBool(m.PausedScaleIn.ValueBool()))
@@ -396,7 +433,11 @@ func FlattenScaledObjectSpec(so *v1alpha1.ScaledObject, prior *ScaledObjectSpecM
 		if h := a.HorizontalPodAutoscalerConfig; h != nil {
 			adv.HPAConfig = &HPAConfigModel{Name: fromStr(h.Name)}
 			if b := h.Behavior; b != nil {
-				adv.HPAConfig.Behavior = &BehaviorModel{ScaleUp: flattenScalingRules(b.ScaleUp), ScaleDown: flattenScalingRules(b.ScaleDown)}
+				var priorUp, priorDown *ScalingRulesModel
+				if pb := priorBehavior(prior); pb != nil {
+					priorUp, priorDown = pb.ScaleUp, pb.ScaleDown
+				}
+				adv.HPAConfig.Behavior = &BehaviorModel{ScaleUp: flattenScalingRules(b.ScaleUp, priorUp), ScaleDown: flattenScalingRules(b.ScaleDown, priorDown)}
 			}
 		}
 		if sm := a.ScalingModifiers; sm != (v1alpha1.ScalingModifiers{}) {
@@ -415,6 +456,13 @@ func FlattenScaledObjectSpec(so *v1alpha1.ScaledObject, prior *ScaledObjectSpecM
 		m.Trigger = append(m.Trigger, FlattenTrigger(kt, p, tc))
 	}
 	return m
+}
+
+func priorBehavior(prior *ScaledObjectSpecModel) *BehaviorModel {
+	if prior == nil || prior.Advanced == nil || prior.Advanced.HPAConfig == nil {
+		return nil
+	}
+	return prior.Advanced.HPAConfig.Behavior
 }
 
 // HPAName is the name of the HPA KEDA creates for the ScaledObject.

@@ -81,16 +81,16 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan scaledJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan.TriggersUnknown = getPlanned(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || plan.Metadata == nil {
 		return
 	}
 	ns, name := plan.Metadata.Namespace, plan.Metadata.Name
 	planGPUQueries(ctx, req, resp, plan.Trigger, !ns.IsUnknown() && !name.IsUnknown(),
 		keda.TriggerContext{Namespace: ns.ValueString(), TargetName: name.ValueString()})
-	if req.Config.Raw.IsFullyKnown() {
-		resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, plan.Metadata.ObjectMeta())...)
-	}
+	// Each check runs when the values it reads are known, whatever else is
+	// known only after apply.
+	resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, *plan.Metadata)...)
 }
 
 func (r *scaledJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -112,7 +112,12 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *t
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
 	meta := m.Metadata.ObjectMeta()
-	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, m.Expand(meta),
+	sj, err := m.Expand(meta)
+	if err != nil {
+		diags.Append(valueOutOfRange("ScaledJob", err))
+		return
+	}
+	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, sj,
 		m.WaitForReady.ValueBool())
 	if !ok {
 		return

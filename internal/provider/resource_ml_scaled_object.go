@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -125,7 +127,7 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// The plan is changed attribute by attribute: setting the whole model
 	// back would make the framework rebuild every value of the plan.
 	var plan scaledObjectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan.TriggersUnknown = getPlanned(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || plan.Metadata == nil {
 		return
 	}
@@ -140,9 +142,9 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
 	planGPUQueries(ctx, req, resp, plan.Trigger, known, plan.TriggerContext(ns.ValueString()))
 
-	if req.Config.Raw.IsFullyKnown() {
-		resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, plan.Metadata.ObjectMeta())...)
-	}
+	// Each check runs when the values it reads are known, whatever else is
+	// known only after apply.
+	resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, *plan.Metadata)...)
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -166,7 +168,12 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
 	meta := m.Metadata.ObjectMeta()
-	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, m.Expand(meta),
+	so, err := m.Expand(meta)
+	if err != nil {
+		diags.Append(valueOutOfRange("ScaledObject", err))
+		return
+	}
+	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, so,
 		m.WaitForReady.ValueBool())
 	if !ok {
 		return
@@ -253,4 +260,35 @@ func planGPUQueries(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, queryPath, g.Query)...)
 	}
+}
+
+// valueOutOfRange reports a value that its field cannot hold, found when the
+// object is built: nothing is written. Plans refuse such values, so this
+// only shows when that check was bypassed.
+func valueOutOfRange(kind string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Value out of range",
+		fmt.Sprintf("The %s was not written: %v. Change the value in the configuration.", kind, err))
+}
+
+// getPlanned reads a plan into target. A trigger list known only at apply (a
+// dynamic block over a value known after apply) does not fit the model's
+// slice: it is read as empty, and reported so that the checks reading the
+// triggers skip.
+func getPlanned(ctx context.Context, plan tfsdk.Plan, target any, diags *diag.Diagnostics) (triggersUnknown bool) {
+	var triggers types.List
+	if d := plan.GetAttribute(ctx, path.Root("trigger"), &triggers); !d.HasError() && triggers.IsUnknown() {
+		raw, err := tftypes.Transform(plan.Raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+			if p.Equal(tftypes.NewAttributePath().WithAttributeName("trigger")) {
+				return tftypes.NewValue(v.Type(), nil), nil
+			}
+			return v, nil
+		})
+		if err != nil {
+			diags.AddError("Reading the plan", err.Error())
+			return true
+		}
+		plan.Raw, triggersUnknown = raw, true
+	}
+	diags.Append(plan.Get(ctx, target)...)
+	return triggersUnknown
 }

@@ -218,12 +218,7 @@ func TestAccScaledObject_lifecycle(t *testing.T) {
 				},
 			},
 		},
-		CheckDestroy: func(*terraform.State) error {
-			if _, err := getSO(); err == nil {
-				return fmt.Errorf("ScaledObject still exists after destroy")
-			}
-			return nil
-		},
+		CheckDestroy: func(*terraform.State) error { return expectNotFound("ScaledObject", api.Get, "ml-worker-scaler") },
 	})
 }
 

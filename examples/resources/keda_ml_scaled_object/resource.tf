@@ -139,8 +139,9 @@ resource "keda_ml_scaled_object" "scale_to_zero" {
   }
 }
 
-# High-priority queue: a small backlog already scales, polled every 5 s,
-# and never below 2 warm replicas.
+# High-priority queue: a small backlog already scales, never below 2 warm
+# replicas. With a minimum above 0 the HPA polls on its own schedule, so
+# polling_interval and cooldown_period would have no effect (KEDA warns).
 resource "keda_ml_scaled_object" "high_priority" {
   metadata {
     name      = "priority-worker-scaler"
@@ -151,8 +152,6 @@ resource "keda_ml_scaled_object" "high_priority" {
   }
   min_replica_count = 2
   max_replica_count = 50
-  polling_interval  = 5
-  cooldown_period   = 60
 
   trigger {
     name = "priority-queue"
