@@ -10,11 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/kedaml/terraform-provider-keda/internal/planmodifiers"
 	"github.com/kedaml/terraform-provider-keda/internal/validators"
 )
 
@@ -287,9 +288,12 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 						Validators:          []validator.Object{objectRequired()},
 						Attributes: map[string]schema.Attribute{
 							"restart_policy": schema.StringAttribute{
-								Optional: true, Computed: true, Default: stringdefault.StaticString(string(corev1.RestartPolicyNever)),
-								MarkdownDescription: "`Never` or `OnFailure`; a Job's pods cannot use `Always`. Default: `Never`.",
-								Validators:          []validator.String{OneOf(RestartPolicies...)},
+								Optional: true, Computed: true,
+								MarkdownDescription: "`Never` or `OnFailure`; a Job's pods cannot use `Always` (`spec.jobTargetRef.template.spec.restartPolicy`). " +
+									"Default: `Never` for ScaledJobs this provider creates; an imported ScaledJob without one keeps none, and KEDA then " +
+									"gives its Jobs `OnFailure`.",
+								Validators:    []validator.String{OneOf(RestartPolicies...)},
+								PlanModifiers: []planmodifier.String{planmodifiers.StringDefaultOnCreate(string(corev1.RestartPolicyNever))},
 							},
 							"service_account_name": optionalString("Service account of the pods.", validators.KubeName(validators.DNSSubdomain)),
 							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,

@@ -11,6 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -244,4 +247,91 @@ resource "keda_ml_scaled_job" "bad" {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) { testPlanFails(t, tc.config, tc.want) })
 	}
+}
+
+// KEDA gives a Job without a restart policy OnFailure
+// (pkg/scaling/executor/scale_jobs.go); the provider writes Never for the
+// ScaledJobs it creates. An imported ScaledJob that never set one keeps
+// none: a plan must not turn KEDA's default into the provider's.
+func TestAccScaledJob_restartPolicyDefaultsOnlyOnCreate(t *testing.T) {
+	ns := testNamespace(t)
+	kc, err := testClient(t).KEDA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := &v1alpha1.ScaledJob{
+		ObjectMeta: metav1.ObjectMeta{Name: "imported", Namespace: ns},
+		Spec: v1alpha1.ScaledJobSpec{
+			JobTargetRef: &batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+				Containers: []corev1.Container{{Name: "infer", Image: "batch-infer:1"}},
+			}}},
+			Triggers: []v1alpha1.ScaleTriggers{{Type: "cron", Metadata: map[string]string{
+				"timezone": "UTC", "start": "0 8 * * *", "end": "0 9 * * *", "desiredReplicas": "1"}}},
+		},
+	}
+	if _, err := kc.KedaV1alpha1().ScaledJobs(ns).Create(context.Background(), imported, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	job := func(name string) string {
+		return fmt.Sprintf(`
+resource "keda_ml_scaled_job" %[1]q {
+  metadata {
+    name      = %[1]q
+    namespace = %[2]q
+  }
+  job_target_ref {
+    template {
+      spec {
+        container {
+          name  = "infer"
+          image = "batch-infer:1"
+        }
+      }
+    }
+  }
+  trigger {
+    type     = "cron"
+    metadata = { timezone = "UTC", start = "0 8 * * *", end = "0 9 * * *", desiredReplicas = "1" }
+  }
+}
+`, name, ns)
+	}
+	restartPolicy := func(name string, want corev1.RestartPolicy) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			sj, err := testScaledJobs(t, ns).Get(context.Background(), name)
+			if err != nil {
+				return err
+			}
+			if got := sj.Spec.JobTargetRef.Template.Spec.RestartPolicy; got != want {
+				return fmt.Errorf("%s: restartPolicy %q, want %q", name, got, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: job("created"),
+				Check:  restartPolicy("created", corev1.RestartPolicyNever),
+			},
+			{
+				Config:             job("created") + job("imported"),
+				ResourceName:       "keda_ml_scaled_job.imported",
+				ImportState:        true,
+				ImportStateId:      ns + "/imported",
+				ImportStatePersist: true,
+			},
+			{
+				Config: job("created") + job("imported"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					restartPolicy("imported", ""),
+					restartPolicy("created", corev1.RestartPolicyNever),
+				),
+			},
+		},
+	})
 }
