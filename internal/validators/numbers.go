@@ -3,9 +3,10 @@ package validators
 import (
 	"context"
 	"fmt"
+	"time"
+
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
