@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -176,8 +177,11 @@ func (t TriggerModel) block() string {
 // `metadata`); on import it is typed whenever a typed block represents what
 // KEDA reads and passes the block's validation, and untyped otherwise.
 func FlattenTrigger(kt v1alpha1.ScaleTriggers, prior *TriggerModel, tc TriggerContext) TriggerModel {
-	if prior != nil && sameKEDATrigger(prior.Expand(tc), kt) {
-		return *prior
+	if prior != nil {
+		// Most refreshes find exactly what the provider wrote.
+		if p := prior.Expand(tc); sameTriggerExactly(p, kt) || sameKEDATrigger(p, kt) {
+			return *prior
+		}
 	}
 	t := TriggerModel{
 		Name:             fromStr(kt.Name),
@@ -238,6 +242,12 @@ func flattenTyped(kt v1alpha1.ScaleTriggers, t TriggerModel, prior *TriggerModel
 	return t, false
 }
 
+// sameTriggerExactly reports whether two triggers are spelled alike.
+func sameTriggerExactly(a, b v1alpha1.ScaleTriggers) bool {
+	return a.Type == b.Type && a.Name == b.Name && a.MetricType == b.MetricType && a.UseCachedMetrics == b.UseCachedMetrics &&
+		sameAuthRef(a.AuthenticationRef, b.AuthenticationRef) && maps.Equal(a.Metadata, b.Metadata)
+}
+
 // sameKEDATrigger reports whether KEDA reads two triggers identically.
 func sameKEDATrigger(a, b v1alpha1.ScaleTriggers) bool {
 	if a.Type != b.Type || a.Name != b.Name || a.MetricType != b.MetricType || a.UseCachedMetrics != b.UseCachedMetrics ||
@@ -284,11 +294,12 @@ func (t TriggerModel) Validate(at path.Path, tc TriggerContext, forJob bool) dia
 				fmt.Sprintf("Attribute %s: gpu triggers always use AverageValue so that replicas follow total GPU load / target; remove metric_type.", at.AtName("metric_type")))
 		}
 	}
-	if t.hasUnknown() {
+	unknown := t.unknownKeys()
+	if unknown[allKeys] {
 		return diags
 	}
 	kt := t.Expand(tc)
-	in := ruleInput{kt: kt, hasAuthRef: t.AuthenticationRef != nil, forJob: forJob, name: t.keyName}
+	in := ruleInput{kt: kt, hasAuthRef: t.AuthenticationRef != nil, forJob: forJob, name: t.keyName, unknown: unknown}
 	for _, f := range triggerRules(in) {
 		p := t.findingPath(at, f.key)
 		detail := fmt.Sprintf("Attribute %s: %s", p, f.detail)
@@ -298,7 +309,7 @@ func (t TriggerModel) Validate(at path.Path, tc TriggerContext, forJob bool) dia
 			diags.AddAttributeError(p, f.summary, detail)
 		}
 	}
-	if block == "" {
+	if block == "" && len(unknown) == 0 {
 		if typed := FlattenTrigger(kt, nil, tc); typed.block() != "" {
 			diags.AddAttributeWarning(at.AtName("type"), "A typed block would hold this trigger",
 				fmt.Sprintf("Attribute %s: the `%s` block writes the same KEDA trigger, with its values checked and documented; "+
@@ -370,25 +381,83 @@ func (t TriggerModel) findingPath(at path.Path, key string) path.Path {
 	return at.AtName(t.block())
 }
 
-// hasUnknown reports whether a value KEDA's rules read is not known yet.
-func (t TriggerModel) hasUnknown() bool {
-	return anyUnknown(reflect.ValueOf(t))
-}
-
-func anyUnknown(v reflect.Value) bool {
-	switch {
-	case v.Type().Implements(attrValueType):
-		return v.Interface().(attr.Value).IsUnknown() || !v.Interface().(attr.Value).IsNull() && containsUnknown(v.Interface().(attr.Value))
-	case v.Kind() == reflect.Pointer:
-		return !v.IsNil() && anyUnknown(v.Elem())
-	case v.Kind() == reflect.Struct:
-		for i := range v.NumField() {
-			if anyUnknown(v.Field(i)) {
-				return true
+// unknownKeys are the metadata keys whose values are not known yet, with
+// allKeys when none can be read (untyped metadata or type unknown) and
+// metricTypeKey for an unknown metric type.
+func (t TriggerModel) unknownKeys() map[string]bool {
+	unknown := map[string]bool{}
+	isUnknown := func(v attr.Value) bool { return v.IsUnknown() || !v.IsNull() && containsUnknown(v) }
+	if isUnknown(t.MetricType) {
+		unknown[metricTypeKey] = true
+	}
+	var block reflect.Value
+	var keys []blockKey
+	switch t.block() {
+	case "":
+		if isUnknown(t.Type) || t.Metadata.IsUnknown() {
+			unknown[allKeys] = true
+		}
+		for k, v := range t.Metadata.Elements() {
+			if v.IsUnknown() {
+				unknown[k] = true
 			}
 		}
+		return unknown
+	case "rabbitmq":
+		block, keys = reflect.ValueOf(t.RabbitMQ).Elem(), rabbitMQBlockKeys
+	case "prometheus":
+		block, keys = reflect.ValueOf(t.Prometheus).Elem(), prometheusBlockKeys
+	case "gpu":
+		block, keys = reflect.ValueOf(t.GPU).Elem(), gpuBlockKeys
+		g := t.GPU
+		for _, v := range []attr.Value{g.Metric, g.PodNamespace, g.PodNamePrefix, g.NamespaceLabel, g.PodLabel, g.Query} {
+			if isUnknown(v) {
+				unknown["query"] = true
+			}
+		}
+	case "cpu", "memory":
+		r := t.CPU
+		if r == nil {
+			r = t.Memory
+		}
+		if isUnknown(r.Utilization) || isUnknown(r.AverageValue) {
+			unknown["value"], unknown[metricTypeKey] = true, true
+		}
+		if isUnknown(r.ContainerName) {
+			unknown["containerName"] = true
+		}
+		return unknown
 	}
-	return false
+	for _, k := range keys {
+		if v, ok := tfsdkField(block, k.attr); ok && isUnknown(v) {
+			unknown[k.key] = true
+		}
+	}
+	return unknown
+}
+
+// allKeys stands for every metadata key in unknownKeys.
+const allKeys = "\x00all"
+
+// tfsdkFields maps each model struct type's tfsdk tags to field indexes.
+var tfsdkFields sync.Map
+
+// tfsdkField is the field of a model struct with tfsdk tag name.
+func tfsdkField(v reflect.Value, name string) (attr.Value, bool) {
+	index, ok := tfsdkFields.Load(v.Type())
+	if !ok {
+		m := map[string]int{}
+		for i := range v.NumField() {
+			m[v.Type().Field(i).Tag.Get("tfsdk")] = i
+		}
+		index, _ = tfsdkFields.LoadOrStore(v.Type(), m)
+	}
+	i, ok := index.(map[string]int)[name]
+	if !ok {
+		return nil, false
+	}
+	a, ok := v.Field(i).Interface().(attr.Value)
+	return a, ok
 }
 
 func containsUnknown(v attr.Value) bool {

@@ -133,6 +133,8 @@ type kedaField struct {
 	fromMetadata, fromAuth, fromEnv bool
 	optional                        bool
 	def                             string
+	// holder is the struct TypedConfig parses the parameter into alone.
+	holder reflect.Type
 }
 
 // key is the parameter's metadata key (its first name).
@@ -173,6 +175,10 @@ func (s *kedaScaler) walk(t reflect.Type, prefix string, parentOptional bool) {
 		}
 		f := parseKEDATag(tag)
 		f.path, f.typ, f.tag = prefix+sf.Name, sf.Type, tag
+		f.holder = reflect.StructOf([]reflect.StructField{
+			{Name: "TriggerIndex", Type: reflect.TypeFor[int]()},
+			{Name: "V", Type: f.typ, Tag: reflect.StructTag(`keda:"` + f.tag + `"`)},
+		})
 		f.optional = f.optional || parentOptional
 		if len(f.names) == 0 {
 			nested := sf.Type
@@ -272,23 +278,58 @@ func (f kedaField) read(m map[string]string) (any, error) {
 	return f.readAs(m, "")
 }
 
+// parsed caches what read returns: a plan reads the same few values for
+// every object, and KEDA's parse is a pure function of them.
+var parsed sync.Map
+
+type parseKey struct {
+	typ                           reflect.Type
+	tag, name, value, triggerType string
+}
+
+type parseResult struct {
+	v   any
+	err error
+}
+
 // readAs is read, with the trigger type KEDA's messages name.
 func (f kedaField) readAs(m map[string]string, triggerType string) (any, error) {
+	name, value, _ := f.present(m)
+	key := parseKey{typ: f.typ, tag: f.tag, name: name, value: value, triggerType: triggerType}
+	if r, ok := parsed.Load(key); ok {
+		return r.(parseResult).v, r.(parseResult).err
+	}
+	v, err := f.parse(name, value, triggerType)
+	parsed.Store(key, parseResult{v, err})
+	return v, err
+}
+
+func (f kedaField) parse(name, value, triggerType string) (any, error) {
 	// TypedConfig logs through controller-runtime's global logger, which
 	// buffers every logger derived from it until one is set, and complains
 	// on stderr 30 seconds in; the provider has no use for KEDA's logs.
 	quietControllerRuntimeLog.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	meta := map[string]string{}
-	if name, v, ok := f.present(m); ok {
-		meta[name] = v
+	if name != "" {
+		meta[name] = value
 	}
-	holder := reflect.New(reflect.StructOf([]reflect.StructField{
-		{Name: "TriggerIndex", Type: reflect.TypeFor[int]()},
-		{Name: "V", Type: f.typ, Tag: reflect.StructTag(`keda:"` + f.tag + `"`)},
-	}))
+	holder := reflect.New(f.holder)
 	sc := scalersconfig.ScalerConfig{TriggerMetadata: meta, TriggerType: triggerType}
 	err := sc.TypedConfig(holder.Interface())
 	return holder.Elem().Field(1).Interface(), err
+}
+
+// sameRaw reports whether a and b spell f identically, which needs no
+// parsing to compare.
+func (f kedaField) sameRaw(a, b map[string]string) bool {
+	for _, n := range f.names {
+		va, okA := a[n]
+		vb, okB := b[n]
+		if okA != okB || va != vb {
+			return false
+		}
+	}
+	return true
 }
 
 // asSet sorts and deduplicates a list: the only lists KEDA reads from
@@ -306,7 +347,7 @@ func asSet(v any) any {
 // are equal.
 func (s *kedaScaler) sameKEDAValue(a, b map[string]string) bool {
 	for _, f := range s.fields {
-		if !f.fromMetadata {
+		if !f.fromMetadata || f.sameRaw(a, b) {
 			continue
 		}
 		va, ea := f.read(a)

@@ -40,12 +40,19 @@ type ruleInput struct {
 	hasAuthRef bool
 	forJob     bool
 	name       func(key string) string
+	// unknown are the metadata keys whose values are not known yet (and
+	// metricTypeKey): each is checked once known, and the rules that
+	// combine several keys wait until all are.
+	unknown map[string]bool
 }
 
 func (in ruleInput) has(key string) bool {
 	v, ok := in.kt.Metadata[key]
 	return ok && strings.TrimSpace(v) != ""
 }
+
+// partial reports whether some value is not known yet.
+func (in ruleInput) partial() bool { return len(in.unknown) > 0 }
 
 // KEDAScalerTypes are the trigger types KEDA v2.21 builds a scaler for
 // (pkg/scaling/scalers_builder.go buildScaler); TestKEDAScalerTypesMatchSource
@@ -101,7 +108,7 @@ func triggerRules(in ruleInput) []finding {
 // (pkg/scaling/scaledjob/metrics.go getTargetAverageValue).
 func metricTypeRules(in ruleInput) []finding {
 	mt := in.kt.MetricType
-	if mt == "" || in.kt.Type == "cpu" || in.kt.Type == "memory" {
+	if mt == "" || in.unknown[metricTypeKey] || in.kt.Type == "cpu" || in.kt.Type == "memory" {
 		return nil
 	}
 	if slices.Contains(metricTypeIgnored, in.kt.Type) {
@@ -132,6 +139,9 @@ func parseRules(in ruleInput, s *kedaScaler, alsoRead []string) []finding {
 	var out []finding
 	m := in.kt.Metadata
 	for _, f := range s.fields {
+		if slices.ContainsFunc(f.names, func(n string) bool { return in.unknown[n] }) {
+			continue
+		}
 		name, _, present := f.present(m)
 		if present {
 			if _, err := f.readAs(m, in.kt.Type); err != nil {
@@ -140,7 +150,7 @@ func parseRules(in ruleInput, s *kedaScaler, alsoRead []string) []finding {
 			}
 			continue
 		}
-		if f.optional || f.def != "" || !f.fromMetadata {
+		if f.optional || f.def != "" || !f.fromMetadata || in.partial() {
 			continue
 		}
 		fromAuth := f.fromAuth && in.hasAuthRef
@@ -277,6 +287,9 @@ func rabbitMQProtocol(in ruleInput) (RabbitMQProtocol, []finding) {
 func rabbitMQRules(in ruleInput) []finding {
 	s, m := kedaRabbitMQScaler, in.kt.Metadata
 	out := parseRules(in, s, nil)
+	if in.partial() {
+		return out
+	}
 	protocol, hostFindings := rabbitMQProtocol(in)
 	out = append(out, hostFindings...)
 	if pageSize, ok := kedaRead[int64](s, "PageSize", m); ok && pageSize < 1 {
@@ -284,17 +297,17 @@ func rabbitMQRules(in ruleInput) []finding {
 			detail: "pageSize should be 1 or greater (rabbitMQMetadata.Validate)."})
 	}
 	known := protocol != ""
-	needHTTP := func(key, what string) {
+	needHTTP := func(key, kedaMessage string) {
 		out = append(out, finding{key: key, summary: "Needs the RabbitMQ HTTP protocol",
 			detail: fmt.Sprintf("%s needs the HTTP protocol (protocol = \"http\", or an http(s):// host with protocol auto); "+
-				"KEDA rejects it over %s (rabbitMQMetadata.Validate).", what, protocol)})
+				"over %s KEDA refuses it: %s (rabbitMQMetadata.Validate).", in.name(key), protocol, kedaMessage)})
 	}
 	useRegex, _ := kedaRead[bool](s, "UseRegex", m)
 	if useRegex && known && protocol != RabbitMQProtocolHTTP {
-		needHTTP("useRegex", "configure useRegex=true only with HTTP protocol:")
+		needHTTP("useRegex", "configure useRegex=true only with HTTP protocol")
 	}
 	if exclude, _ := kedaRead[bool](s, "ExcludeUnacknowledged", m); exclude && known && protocol != RabbitMQProtocolHTTP {
-		needHTTP("excludeUnacknowledged", "configure excludeUnacknowledged=true only with HTTP protocol:")
+		needHTTP("excludeUnacknowledged", "configure excludeUnacknowledged=true only with HTTP protocol")
 	}
 	if op, ok := kedaRead[string](s, "Operation", m); ok && !slices.Contains(RabbitMQOperations, RabbitMQOperation(op)) {
 		f := finding{key: "operation", summary: "Invalid RabbitMQ operation",
@@ -365,7 +378,7 @@ func rabbitMQTriggerRules(in ruleInput, protocol RabbitMQProtocol) []finding {
 	case slices.Contains(rabbitMQHTTPOnlyModes, RabbitMQMode(mode)) && protocol != "" && protocol != RabbitMQProtocolHTTP:
 		return []finding{{key: "mode", summary: "Needs the RabbitMQ HTTP protocol",
 			detail: fmt.Sprintf("mode %s needs the HTTP protocol (protocol = \"http\", or an http(s):// host with protocol auto); "+
-				"KEDA rejects it over %s (validateTrigger).", mode, protocol)}}
+				"over %s KEDA refuses it: protocol %s not supported; must be HTTP to use trigger mode %s (validateTrigger).", mode, protocol, protocol, mode)}}
 	}
 	if timeout, ok := kedaRead[time.Duration](s, "Timeout", m); ok && timeout != 0 && protocol == RabbitMQProtocolAMQP {
 		return []finding{{key: "timeout", summary: "Needs the RabbitMQ HTTP protocol",
@@ -386,6 +399,9 @@ var prometheusAlsoRead = []string{"cloud", "azureManagedPrometheusResourceURL", 
 func prometheusRules(in ruleInput) []finding {
 	s, m := kedaPrometheusScaler, in.kt.Metadata
 	out := parseRules(in, s, prometheusAlsoRead)
+	if in.partial() {
+		return out
+	}
 	if in.has("serverAddress") {
 		addr := strings.TrimSpace(m["serverAddress"])
 		if u, err := url.Parse(addr); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -451,6 +467,9 @@ func validHeaderValue(s string) bool {
 // (pkg/scaling/scale_handler.go getScaledJobMetrics).
 func resourceRules(in ruleInput) []finding {
 	out := parseRules(in, kedaCPUMemoryScaler, nil)
+	if in.partial() {
+		return out
+	}
 	if in.forJob {
 		out = append(out, finding{key: "", warning: true, summary: "Trigger ignored by ScaledJobs",
 			detail: fmt.Sprintf("KEDA skips %s triggers when it scales jobs: this one never starts a Job; use a queue or metrics trigger.", in.kt.Type)})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -355,4 +356,54 @@ func setOf(values ...string) types.Set {
 		elems[i] = types.StringValue(v)
 	}
 	return types.SetValueMust(types.StringType, elems)
+}
+
+// A value known only after apply (say, a host built from another
+// resource) skips the rules that need it; every known value is still
+// checked as KEDA parses it.
+func TestTriggerRulesWithUnknownValues(t *testing.T) {
+	unknownMeta := func(known map[string]string, unknownKeys ...string) types.Map {
+		elems := map[string]attr.Value{}
+		for k, v := range known {
+			elems[k] = types.StringValue(v)
+		}
+		for _, k := range unknownKeys {
+			elems[k] = types.StringUnknown()
+		}
+		return types.MapValueMust(types.StringType, elems)
+	}
+	rows := map[string]struct {
+		trigger TriggerModel
+		want    string
+		path    string
+	}{
+		"rabbitmq host unknown": {trigger: rabbit(func(r *RabbitMQModel) { r.Host, r.Mode, r.Value = types.StringUnknown(), s("MessageRate"), f(5) }), want: "ok"},
+		"rabbitmq page size KEDA cannot read, host unknown": {trigger: func() TriggerModel {
+			t := untypedT("rabbitmq", nil, "")
+			t.Metadata = unknownMeta(map[string]string{"queueName": "q", "pageSize": "ten"}, "host")
+			return t
+		}(), want: "error", path: `trigger[0].metadata["pageSize"]`},
+		"prometheus threshold KEDA cannot read, address unknown": {trigger: func() TriggerModel {
+			t := untypedT("prometheus", nil, "")
+			t.Metadata = unknownMeta(map[string]string{"query": "sum(x)", "threshold": "+5"}, "serverAddress")
+			return t
+		}(), want: "error", path: `trigger[0].metadata["threshold"]`},
+		"metric type unknown": {trigger: func() TriggerModel { t := prom(nil); t.MetricType = types.StringUnknown(); return t }(), want: "ok"},
+		"metric type known, a metadata value unknown": {trigger: func() TriggerModel {
+			t := untypedT("prometheus", nil, "Utilization")
+			t.Metadata = unknownMeta(map[string]string{"query": "sum(x)", "threshold": "1"}, "serverAddress")
+			return t
+		}(), want: "error", path: "trigger[0].metric_type"},
+		"whole metadata unknown": {trigger: func() TriggerModel {
+			t := untypedT("prometheus", nil, "")
+			t.Metadata = types.MapUnknown(types.StringType)
+			return t
+		}(), want: "ok"},
+	}
+	for name, row := range rows {
+		t.Run(name, func(t *testing.T) {
+			diags := row.trigger.Validate(path.Root("trigger").AtListIndex(0), TriggerContext{Namespace: "ml", TargetName: "w"}, false)
+			checkAudit(t, diags, row.want, row.path)
+		})
+	}
 }

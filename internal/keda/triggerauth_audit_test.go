@@ -20,7 +20,9 @@ func authPlanDiags(m TriggerAuthSpecModel, clusterScoped bool) diag.Diagnostics 
 	return ValidateTriggerAuthSpec(withNulls(m).Expand(), clusterScoped)
 }
 
-func secretRef(name, key string) *SecretKeyRefModel { return &SecretKeyRefModel{Name: s(name), Key: s(key)} }
+func secretRef(name, key string) *SecretKeyRefModel {
+	return &SecretKeyRefModel{Name: s(name), Key: s(key)}
+}
 
 func podIdentity(provider string, mod func(*PodIdentityModel)) *PodIdentityModel {
 	p := &PodIdentityModel{Provider: s(provider)}
@@ -77,7 +79,7 @@ func TestTriggerAuthRulesAudit(t *testing.T) {
 		"file_path escaping the root": {cite: "scale_resolvers.go readAuthParamsFromFile",
 			spec: TriggerAuthSpecModel{FilePath: s("../secrets.json")}, cluster: true, want: "error", path: "file_path"},
 		"file_path with other sources (ignored)": {cite: "scale_resolvers.go resolveAuthRef (returns the file's parameters only)",
-			spec: TriggerAuthSpecModel{FilePath: s("auth.json"), SecretTargetRef: []TargetRefModel{{Parameter: s("host"), Name: s("mq"), Key: s("host")}}},
+			spec:    TriggerAuthSpecModel{FilePath: s("auth.json"), SecretTargetRef: []TargetRefModel{{Parameter: s("host"), Name: s("mq"), Key: s("host")}}},
 			cluster: true, want: "warning", path: "file_path"},
 		"vault kubernetes auth without mount": {cite: "pkg/scaling/resolver/hashicorpvault_handler.go token (auth mount not in config)",
 			spec: TriggerAuthSpecModel{HashicorpVault: vault("kubernetes", func(v *VaultModel) { v.Role = s("keda") })}, want: "error", path: "hashicorp_vault.mount"},
