@@ -103,6 +103,13 @@ func FuzzTriggerFromCluster(f *testing.F) {
 		{3, 0, 1<<2 | 1<<7, "NaN", "True", "", "", ""},
 		{3, 0, 1 << 2, "1e3", "", "", "", ""},
 		{4, 0, 0xf, "kafka:9092", "ml", "requests", "", ""},
+		// Spellings KEDA reads alike: "100.50", milliseconds, spaces in a map.
+		{3, 0, 1<<1 | 1<<2 | 1<<9, "1000", "sum(x)", "100.50", "", ""},
+		{3, 0, 1<<0 | 1<<1 | 1<<2 | 1<<5, "http://prometheus:9090", "sum(x)", "50.0", "", ""},
+		{3, 0, 1<<5 | 1<<10, "", "tls, bearer", "X-Scope = ml, X-Team=a", "", "prom-auth"},
+		// Host only from the TriggerAuthentication, vhostName "/".
+		{0, 0, 1<<3 | 1<<7, "inference", "/", "", "", "rabbitmq-auth"},
+		{0, 0, 1<<3 | 1<<4 | 1<<5, "q", "QueueLength", " 5 ", "", "rabbitmq-auth"},
 	} {
 		f.Add(seed.typ, seed.metricType, seed.mask, seed.a, seed.b, seed.c, seed.name, seed.auth)
 	}
