@@ -425,7 +425,7 @@ func TestTriggerAuthentication_validation(t *testing.T) {
     provider    = "aws"
     external_id = "x"
   }`,
-			want: `(?s)Attribute "pod_identity.role_arn" must be specified when\s+"pod_identity.external_id"`,
+			want: `(?s)Attribute pod_identity.external_id: KEDA would\s+reject.*externalID of\s+PodIdentity requires roleArn`,
 		},
 		"role arn with workload owner": {
 			body: `pod_identity {
