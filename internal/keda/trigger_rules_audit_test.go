@@ -1,6 +1,7 @@
 package keda
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -31,17 +32,17 @@ func fill(v reflect.Value) {
 	case reflect.Struct:
 		switch v.Interface().(type) {
 		case types.Map:
-			if v.Interface().(types.Map).ElementType(nil) == nil {
+			if v.Interface().(types.Map).ElementType(context.Background()) == nil {
 				v.Set(reflect.ValueOf(types.MapNull(types.StringType)))
 			}
 			return
 		case types.Set:
-			if v.Interface().(types.Set).ElementType(nil) == nil {
+			if v.Interface().(types.Set).ElementType(context.Background()) == nil {
 				v.Set(reflect.ValueOf(types.SetNull(types.StringType)))
 			}
 			return
 		case types.List:
-			if v.Interface().(types.List).ElementType(nil) == nil {
+			if v.Interface().(types.List).ElementType(context.Background()) == nil {
 				v.Set(reflect.ValueOf(types.ListNull(types.StringType)))
 			}
 			return

@@ -20,10 +20,6 @@ func authPlanDiags(m TriggerAuthSpecModel, clusterScoped bool) diag.Diagnostics 
 	return ValidateTriggerAuthSpec(withNulls(m).Expand(), clusterScoped)
 }
 
-func secretRef(name, key string) *SecretKeyRefModel {
-	return &SecretKeyRefModel{Name: s(name), Key: s(key)}
-}
-
 func podIdentity(provider string, mod func(*PodIdentityModel)) *PodIdentityModel {
 	p := &PodIdentityModel{Provider: s(provider)}
 	if mod != nil {

@@ -43,7 +43,7 @@ func newPlanServer(t *testing.T) planServer {
 
 // plan validates and plans the creation of config, a value of r's schema,
 // and returns the planned state and every diagnostic.
-func (p planServer) plan(typeName string, r resource.Resource, config tfsdk.State) (tfsdk.Plan, []*tfprotov6.Diagnostic) {
+func (p planServer) plan(typeName string, config tfsdk.State) (tfsdk.Plan, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
 	ctx := context.Background()
 	typ := config.Schema.Type().TerraformType(ctx)
@@ -186,7 +186,7 @@ func TestImportedConfigPlans(t *testing.T) {
 	}
 	config := generatedConfig(t, NewScaledObjectResource(), &model,
 		path.Root("id"), path.Root("hpa_name"), path.Root("status"), path.Root("metadata").AtName("uid"))
-	plan, diags := srv.plan("keda_ml_scaled_object", NewScaledObjectResource(), config)
+	plan, diags := srv.plan("keda_ml_scaled_object", config)
 	if hasError(diags) {
 		t.Fatalf("the imported ScaledObject does not plan:\n%s", diagSummaries(diags))
 	}
@@ -219,7 +219,7 @@ func TestImportedConfigPlans(t *testing.T) {
 		t.Fatalf("a ScaledJob's queueLength imports as %s, want type + metadata", form)
 	}
 	jobConfig := generatedConfig(t, NewScaledJobResource(), &job, path.Root("id"), path.Root("status"), path.Root("metadata").AtName("uid"))
-	if _, diags := srv.plan("keda_ml_scaled_job", NewScaledJobResource(), jobConfig); hasError(diags) {
+	if _, diags := srv.plan("keda_ml_scaled_job", jobConfig); hasError(diags) {
 		t.Fatalf("the imported ScaledJob does not plan:\n%s", diagSummaries(diags))
 	}
 
@@ -248,7 +248,7 @@ func TestImportedConfigPlans(t *testing.T) {
 				TriggerAuthSpecModel: keda.FlattenTriggerAuthSpec(auth.spec, nil), Timeouts: nullTimeouts(ctx, auth.r)},
 				path.Root("id"), path.Root("metadata").AtName("uid"))
 		}
-		if _, diags := srv.plan(auth.typeName, auth.r, state); hasError(diags) {
+		if _, diags := srv.plan(auth.typeName, state); hasError(diags) {
 			t.Fatalf("the imported %s does not plan:\n%s", auth.typeName, diagSummaries(diags))
 		}
 	}
@@ -271,7 +271,7 @@ func TestUntypedTriggerWarning(t *testing.T) {
 	})
 	config := generatedConfig(t, NewScaledObjectResource(), &model,
 		path.Root("id"), path.Root("hpa_name"), path.Root("status"), path.Root("metadata").AtName("uid"))
-	_, diags := newPlanServer(t).plan("keda_ml_scaled_object", NewScaledObjectResource(), config)
+	_, diags := newPlanServer(t).plan("keda_ml_scaled_object", config)
 	if hasError(diags) {
 		t.Fatalf("the untyped trigger does not plan:\n%s", diagSummaries(diags))
 	}
@@ -288,7 +288,7 @@ func TestUntypedTriggerWarning(t *testing.T) {
 	model.Trigger[0].MetricType = types.StringValue("Utilization")
 	config = generatedConfig(t, NewScaledObjectResource(), &model,
 		path.Root("id"), path.Root("hpa_name"), path.Root("status"), path.Root("metadata").AtName("uid"))
-	if _, diags := newPlanServer(t).plan("keda_ml_scaled_object", NewScaledObjectResource(), config); !hasError(diags) {
+	if _, diags := newPlanServer(t).plan("keda_ml_scaled_object", config); !hasError(diags) {
 		t.Fatalf("metric_type Utilization on rabbitmq plans:\n%s", diagSummaries(diags))
 	}
 }

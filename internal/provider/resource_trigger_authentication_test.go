@@ -241,13 +241,13 @@ resource "keda_ml_scaled_object" "empty" {
 			ctas, _ := client.ClusterTriggerAuthentications()
 			sos, _ := client.ScaledObjects(ns)
 			if _, err := tas.Get(context.Background(), "empty-maps"); !kube.IsNotFound(err) {
-				return fmt.Errorf("TriggerAuthentication after destroy: %v", err)
+				return fmt.Errorf("TriggerAuthentication after destroy: %w", err)
 			}
 			if _, err := ctas.Get(context.Background(), "empty-maps-"+ns); !kube.IsNotFound(err) {
-				return fmt.Errorf("ClusterTriggerAuthentication after destroy: %v", err)
+				return fmt.Errorf("ClusterTriggerAuthentication after destroy: %w", err)
 			}
 			if _, err := sos.Get(context.Background(), "empty-maps"); !kube.IsNotFound(err) {
-				return fmt.Errorf("ScaledObject after destroy: %v", err)
+				return fmt.Errorf("ScaledObject after destroy: %w", err)
 			}
 			return nil
 		},
