@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -145,5 +146,39 @@ func TestKEDAMirrorsMatchSource(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The trigger types the provider knows are exactly those KEDA's
+// buildScaler builds (pkg/scaling/scalers_builder.go).
+func TestKEDAScalerTypesMatchSource(t *testing.T) {
+	file := filepath.Join(kedaSourceDir(t), "pkg/scaling/scalers_builder.go")
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		fn, ok := n.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "buildScaler" {
+			return true
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CaseClause); ok {
+				for _, e := range c.List {
+					if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						s, _ := strconv.Unquote(lit.Value)
+						types = append(types, s)
+					}
+				}
+			}
+			return true
+		})
+		return false
+	})
+	slices.Sort(types)
+	want := slices.Sorted(slices.Values(KEDAScalerTypes))
+	if !slices.Equal(types, want) {
+		t.Fatalf("KEDA's scaler types:\n %v\nthe provider's:\n %v", types, want)
 	}
 }
