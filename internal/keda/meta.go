@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -54,15 +53,15 @@ func MetadataBlock(kind string, namespaced bool) schema.SingleNestedBlock {
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: "Labels of the object. Only the labels listed here are managed: labels that " +
-				"controllers (such as KEDA's operator) add are left alone and never show as a diff.",
-			Validators: []validator.Map{validators.LabelMap(true), mapvalidator.SizeAtLeast(1)},
+				"controllers (such as KEDA's operator) add are left alone and never show as a diff. `{}` is the same as none.",
+			Validators: []validator.Map{validators.LabelMap(true)},
 		},
 		"annotations": schema.MapAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: "Annotations of the object. Only the annotations listed here are managed; " +
-				"others are left alone.",
-			Validators: []validator.Map{validators.LabelMap(false), mapvalidator.SizeAtLeast(1)},
+				"others are left alone. `{}` is the same as none.",
+			Validators: []validator.Map{validators.LabelMap(false)},
 		},
 		"uid": schema.StringAttribute{
 			Computed:            true,
@@ -169,7 +168,10 @@ func keepManaged(actual map[string]string, prior types.Map, owned map[string]boo
 			keep[k] = types.StringValue(v)
 		}
 	}
-	if len(keep) == 0 {
+	// An empty map in the configuration (modules pass `{}` when the caller
+	// gives none) writes nothing; reading it back as null would show as a
+	// change on every plan.
+	if len(keep) == 0 && (prior.IsNull() || prior.IsUnknown()) {
 		return types.MapNull(types.StringType)
 	}
 	return types.MapValueMust(types.StringType, keep)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -59,4 +60,30 @@ func fieldsV1(raw string) *metav1.FieldsV1 {
 	f := &metav1.FieldsV1{}
 	f.SetRawString(raw)
 	return f
+}
+
+// `labels = {}` and `annotations = {}` (what modules pass when the caller
+// gives none) write nothing; reading the object back keeps them empty rather
+// than null, so the next plan has nothing to do, while a label added to the
+// configuration and lost on the cluster still shows.
+func TestFlattenMetadataKeepsEmptyMaps(t *testing.T) {
+	empty := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	om := metav1.ObjectMeta{Name: "so", Namespace: "ml", UID: "u", Labels: map[string]string{"scaledobject.keda.sh/name": "so"}}
+	cases := map[string]struct {
+		prior       *MetadataModel
+		labels, ann types.Map
+	}{
+		"configured empty":      {prior: &MetadataModel{Labels: empty, Annotations: empty}, labels: empty, ann: empty},
+		"not configured":        {prior: &MetadataModel{Labels: types.MapNull(types.StringType), Annotations: types.MapNull(types.StringType)}, labels: types.MapNull(types.StringType), ann: types.MapNull(types.StringType)},
+		"configured label lost": {prior: &MetadataModel{Labels: mapValue(map[string]string{"team": "ml"}), Annotations: empty}, labels: empty, ann: empty},
+		"import of no labels":   {labels: types.MapNull(types.StringType), ann: types.MapNull(types.StringType)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := FlattenMetadata(om, tc.prior, "terraform-provider-keda")
+			if !got.Labels.Equal(tc.labels) || !got.Annotations.Equal(tc.ann) {
+				t.Fatalf("labels %s annotations %s, want %s %s", got.Labels, got.Annotations, tc.labels, tc.ann)
+			}
+		})
+	}
 }

@@ -411,7 +411,7 @@ func TestScaledObjectTriggerChecks(t *testing.T) {
 		},
 		"host and host_from_env": {
 			spec: func(m *ScaledObjectSpecModel) { m.Trigger[0].RabbitMQ.HostFromEnv = s("RABBITMQ_URL") },
-			path: "trigger[0].rabbitmq.host_from_env", summary: "Conflicting RabbitMQ hosts",
+			path: "trigger[0].rabbitmq.host_from_env", summary: "host_from_env ignored", warning: true,
 		},
 	}
 	for name, tc := range cases {

@@ -31,11 +31,11 @@ var fuzzMetricTypes = []autoscalingv2.MetricTargetType{"", autoscalingv2.Average
 func fuzzKeys(typ string) []string {
 	switch typ {
 	case "rabbitmq":
-		return append(rabbitMQKeys, "queueLength")
+		return append(blockKeyNames(rabbitMQBlockKeys), "queueLength")
 	case "cpu", "memory":
 		return []string{"value", "containerName", "type"}
 	case "prometheus":
-		return append(prometheusKeys, "metricName")
+		return append(blockKeyNames(prometheusBlockKeys)[:11], "metricName", "awsRegion")
 	}
 	return []string{"bootstrapServers", "consumerGroup", "topic", "lagThreshold"}
 }
@@ -67,11 +67,22 @@ func sameTrigger(a, b v1alpha1.ScaleTriggers) bool {
 		maps.Equal(a.Metadata, b.Metadata)
 }
 
+// untyped is a cluster trigger in the `type` + `metadata` form.
+func untyped(kt v1alpha1.ScaleTriggers) TriggerModel {
+	t := FlattenTrigger(kt, nil, fuzzTC)
+	t.RabbitMQ, t.CPU, t.Memory, t.Prometheus, t.GPU = nil, nil, nil, nil, nil
+	t.Type, t.Metadata, t.MetricType = fromStr(kt.Type), mapValueOrEmpty(kt.Metadata), fromStr(string(kt.MetricType))
+	return t
+}
+
 // Whatever trigger a cluster object holds (written by this provider, by
-// kubectl, or edited by hand), reading it into the model and writing it
-// back gives exactly the same trigger: refresh and import never lose or
-// rewrite metadata. Reading the result again gives the same model, so the
-// next plan has nothing to do.
+// kubectl, or edited by hand), importing it gives configuration that KEDA
+// reads exactly as the original (typed values may be spelled differently:
+// "5.0" is 5), and writes the untyped form unchanged. The imported
+// configuration passes the schema's validators, and plans (or fails) just
+// as the original written untyped would: a typed import never refuses what
+// KEDA accepts. A refresh, of the original or of what the configuration
+// writes, keeps the model, so the next plan has nothing to do.
 func FuzzTriggerFromCluster(f *testing.F) {
 	gpuQuery := GenerateGPUQuery(GPUUtilization, "namespace", "ml-inference", "pod", "llm-server")
 	for _, seed := range []struct {
@@ -92,6 +103,13 @@ func FuzzTriggerFromCluster(f *testing.F) {
 		{3, 0, 1<<2 | 1<<7, "NaN", "True", "", "", ""},
 		{3, 0, 1 << 2, "1e3", "", "", "", ""},
 		{4, 0, 0xf, "kafka:9092", "ml", "requests", "", ""},
+		// Spellings KEDA reads alike: "100.50", milliseconds, spaces in a map.
+		{3, 0, 1<<1 | 1<<2 | 1<<9, "1000", "sum(x)", "100.50", "", ""},
+		{3, 0, 1<<0 | 1<<1 | 1<<2 | 1<<5, "http://prometheus:9090", "sum(x)", "50.0", "", ""},
+		{3, 0, 1<<5 | 1<<10, "", "tls, bearer", "X-Scope = ml, X-Team=a", "", "prom-auth"},
+		// Host only from the TriggerAuthentication, vhostName "/".
+		{0, 0, 1<<3 | 1<<7, "inference", "/", "", "", "rabbitmq-auth"},
+		{0, 0, 1<<3 | 1<<4 | 1<<5, "q", "QueueLength", " 5 ", "", "rabbitmq-auth"},
 	} {
 		f.Add(seed.typ, seed.metricType, seed.mask, seed.a, seed.b, seed.c, seed.name, seed.auth)
 	}
@@ -99,12 +117,20 @@ func FuzzTriggerFromCluster(f *testing.F) {
 		kt := triggerFromFuzz(typ, metricType, mask, a, b, c, name, auth)
 		model := FlattenTrigger(kt, nil, fuzzTC)
 		back := model.Expand(fuzzTC)
-		if !sameTrigger(kt, back) {
-			t.Fatalf("trigger changed by a read and a write:\n in:  %+v\n out: %+v\n model: %s", kt, back, describe(model))
+		if !sameKEDATrigger(kt, back) || (model.block() == "" && !sameTrigger(kt, back)) {
+			t.Fatalf("KEDA reads the import differently:\n in:  %+v\n out: %+v\n model: %s", kt, back, describe(model))
 		}
-		again := FlattenTrigger(back, &model, fuzzTC)
-		if !sameModel(again, model) {
-			t.Fatalf("model not stable:\n first:  %s\n second: %s", describe(model), describe(again))
+		if !model.validConfig() {
+			t.Fatalf("imported configuration fails the schema's validators: %s", describe(model))
+		}
+		at := path.Root("trigger").AtListIndex(0)
+		if typedErr, untypedErr := model.Validate(at, fuzzTC, false), untyped(kt).Validate(at, fuzzTC, false); typedErr.HasError() != untypedErr.HasError() {
+			t.Fatalf("the %q form plans differently from the untyped one:\n typed:   %v\n untyped: %v\n model: %s", model.block(), typedErr, untypedErr, describe(model))
+		}
+		for _, cluster := range []v1alpha1.ScaleTriggers{back, kt} {
+			if again := FlattenTrigger(cluster, &model, fuzzTC); !sameModel(again, model) {
+				t.Fatalf("model not stable on refresh of %+v:\n first:  %s\n second: %s", cluster, describe(model), describe(again))
+			}
 		}
 	})
 }
@@ -193,7 +219,10 @@ func modelFromFuzz(typ uint8, f1, f2 float64, n int64, s1, s2, s3 string, b1, b2
 
 // Every typed trigger a configuration can hold is written and read back as
 // the same model (no "inconsistent result after apply", no perpetual diff),
-// and writing that again gives the same object.
+// and writing that again gives the same object. Imported instead (no prior
+// state), what it wrote comes back in the same typed block, as
+// configuration that passes the schema's validators and that KEDA reads
+// as the original.
 func FuzzTriggerModelRoundTrip(f *testing.F) {
 	f.Add(uint8(0), 5.0, 1.0, int64(0), "amqp://rabbitmq.ml:5672", "/", "queue", false, false)
 	f.Add(uint8(0), 0.5, 0.0, int64(6), "", "ml", "", true, true)
@@ -210,11 +239,7 @@ func FuzzTriggerModelRoundTrip(f *testing.F) {
 			}
 		}
 		model := modelFromFuzz(typ, f1, f2, n, s1, s2, s3, b1, b2)
-		if model.Type.IsNull() && model.RabbitMQ == nil && model.CPU == nil && model.Memory == nil &&
-			model.Prometheus == nil && model.GPU == nil {
-			t.Skip("rejected at plan")
-		}
-		if model.Validate(path.Root("trigger").AtListIndex(0), fuzzTC, false).HasError() {
+		if !model.validConfig() || model.Validate(path.Root("trigger").AtListIndex(0), fuzzTC, false).HasError() {
 			t.Skip("rejected at plan")
 		}
 		written := model.Expand(fuzzTC)
@@ -225,10 +250,12 @@ func FuzzTriggerModelRoundTrip(f *testing.F) {
 		if again := read.Expand(fuzzTC); !sameTrigger(again, written) {
 			t.Fatalf("second write differs:\n first:  %+v\n second: %+v", written, again)
 		}
+		imported := FlattenTrigger(written, nil, fuzzTC)
+		if imported.block() != model.block() || !imported.validConfig() || !sameKEDATrigger(imported.Expand(fuzzTC), written) {
+			t.Fatalf("import of what the configuration wrote:\n config:   %s\n imported: %s\n object:   %+v", describe(model), describe(imported), written)
+		}
 	})
 }
-
-var attrValueType = reflect.TypeFor[attr.Value]()
 
 // sameModel compares models field by field, framework values with Equal
 // (which knows that sets have no order).

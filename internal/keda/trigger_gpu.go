@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -56,6 +54,15 @@ var gpuMetricDoc = map[GPUMetric]string{
 	GPUGraphicsEngineActive:  "`DCGM_FI_PROF_GR_ENGINE_ACTIVE`, percent",
 }
 
+// gpuBlockKeys are the metadata keys the block writes, by attribute: those
+// of a prometheus trigger.
+var gpuBlockKeys = []blockKey{
+	{"serverAddress", "server_address"}, {"query", "query"}, {"threshold", "target"},
+	{"activationThreshold", "activation_target"}, {"namespace", "namespace"}, {"customHeaders", "custom_headers"},
+	{"queryParameters", "query_parameters"}, {"ignoreNullValues", "ignore_null_values"}, {"unsafeSsl", "unsafe_ssl"},
+	{"timeout", "timeout"}, {"authModes", "auth_modes"}, {"authMode", "auth_modes"},
+}
+
 // GPUModel is the `gpu` trigger block.
 type GPUModel struct {
 	ServerAddress    types.String  `tfsdk:"server_address"`
@@ -85,13 +92,12 @@ func gpuBlock() schema.SingleNestedBlock {
 	attrs["metric"] = requiredString("The DCGM preset: "+strings.Join(presets, ", ")+".", OneOf(GPUMetrics...))
 	attrs["target"] = schema.Float64Attribute{
 		Optional: true,
-		MarkdownDescription: "Required in this block. Target GPU load per replica, in the preset's unit. " +
-			"Desired replicas ≈ ceil(total load of the target's GPUs / target).",
-		Validators: []validator.Float64{validators.Positive()},
+		MarkdownDescription: "Required in this block. Target GPU load per replica, in the preset's unit (KEDA's `threshold`). " +
+			"Desired replicas ≈ ceil(total load of the target's GPUs / target); a ScaledObject's HPA needs it positive.",
 	}
 	attrs["activation_target"] = schema.Float64Attribute{
 		Optional:            true,
-		MarkdownDescription: "Activate (scale from zero) only when the total load exceeds this. Default: KEDA's (`0`).",
+		MarkdownDescription: "Activate (scale from zero) only when the total load exceeds this (`activationThreshold`). Default: KEDA's (`0`).",
 	}
 	attrs["pod_namespace"] = optionalString("Namespace of the pods whose GPUs count. Default: the ScaledObject's.",
 		validators.KubeName(validators.DNSLabel))
@@ -186,10 +192,10 @@ var gpuSelector = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)="([a-z0-9-]*)",
 // state had a gpu block here, or (on import) when its query is exactly one
 // the provider generates.
 func flattenGPU(m map[string]string, prior *GPUModel, tc TriggerContext) (*GPUModel, bool) {
-	if !onlyKeys(m, prometheusKeys...) {
+	if !onlyKeys(m, blockKeyNames(gpuBlockKeys)...) {
 		return nil, false
 	}
-	r := newMetadataReader(m)
+	r := newMetadataReader(kedaPrometheusScaler, m)
 	c := readConnection(r)
 	g := &GPUModel{
 		ServerAddress: r.str("serverAddress"), Target: r.float("threshold"), ActivationTarget: r.float("activationThreshold"),
@@ -205,13 +211,14 @@ func flattenGPU(m map[string]string, prior *GPUModel, tc TriggerContext) (*GPUMo
 		g.NamespaceLabel, g.PodLabel = prior.NamespaceLabel, prior.PodLabel
 		return g, true
 	}
-	sub := gpuSelector.FindStringSubmatch(m["query"])
+	query := g.Query.ValueString()
+	sub := gpuSelector.FindStringSubmatch(query)
 	if sub == nil {
 		return nil, false
 	}
 	nsLabel, ns, podLabel, prefix := sub[1], sub[2], sub[3], strings.ReplaceAll(sub[4], `\\`, ``)
 	for _, metric := range GPUMetrics {
-		if GenerateGPUQuery(metric, nsLabel, ns, podLabel, prefix) != m["query"] {
+		if GenerateGPUQuery(metric, nsLabel, ns, podLabel, prefix) != query {
 			continue
 		}
 		g.Metric = types.StringValue(string(metric))
@@ -226,10 +233,6 @@ func flattenGPU(m map[string]string, prior *GPUModel, tc TriggerContext) (*GPUMo
 		return g, true
 	}
 	return nil, false
-}
-
-func (g *GPUModel) validate(at path.Path, _ TriggerContext) diag.Diagnostics {
-	return g.connection().validate(at, false)
 }
 
 var promLabelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)

@@ -6,9 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,16 +17,24 @@ import (
 // come from the trigger's TriggerAuthentication.
 type PrometheusAuthMode string
 
-// Prometheus auth modes.
+// Prometheus auth modes (pkg/scalers/authentication/authentication_types.go
+// Config.Modes).
 const (
 	PrometheusAuthBasic  PrometheusAuthMode = "basic"
 	PrometheusAuthBearer PrometheusAuthMode = "bearer"
+	PrometheusAuthOAuth  PrometheusAuthMode = "oauth"
 	PrometheusAuthTLS    PrometheusAuthMode = "tls"
 	PrometheusAuthCustom PrometheusAuthMode = "custom"
+	PrometheusAuthAPIKey PrometheusAuthMode = "apiKey"
 )
 
-// PrometheusAuthModes lists the auth modes.
-var PrometheusAuthModes = []PrometheusAuthMode{PrometheusAuthBasic, PrometheusAuthBearer, PrometheusAuthTLS, PrometheusAuthCustom}
+// PrometheusAuthModes lists the auth modes KEDA accepts.
+var PrometheusAuthModes = []PrometheusAuthMode{PrometheusAuthBasic, PrometheusAuthBearer, PrometheusAuthOAuth,
+	PrometheusAuthTLS, PrometheusAuthCustom, PrometheusAuthAPIKey}
+
+// PrometheusExclusiveAuthModes can be used one at a time (Config.Modes
+// exclusiveSet).
+var PrometheusExclusiveAuthModes = []PrometheusAuthMode{PrometheusAuthBasic, PrometheusAuthBearer, PrometheusAuthOAuth}
 
 // PrometheusModel is the `prometheus` trigger block.
 type PrometheusModel struct {
@@ -46,57 +51,76 @@ type PrometheusModel struct {
 	AuthModes           types.Set     `tfsdk:"auth_modes"`
 }
 
-var prometheusKeys = []string{"serverAddress", "query", "threshold", "activationThreshold", "namespace",
-	"customHeaders", "queryParameters", "ignoreNullValues", "unsafeSsl", "timeout", "authModes"}
+func exclusiveAuthModes() validator.Set {
+	modes := make([]string, len(PrometheusExclusiveAuthModes))
+	for i, m := range PrometheusExclusiveAuthModes {
+		modes[i] = string(m)
+	}
+	return validators.AtMostOneOf(modes...)
+}
+
+// prometheusBlockKeys are the metadata keys the block writes
+// (pkg/scalers/prometheus_scaler.go prometheusMetadata), by attribute.
+var prometheusBlockKeys = []blockKey{
+	{"serverAddress", "server_address"}, {"query", "query"}, {"threshold", "threshold"},
+	{"activationThreshold", "activation_threshold"}, {"namespace", "namespace"}, {"customHeaders", "custom_headers"},
+	{"queryParameters", "query_parameters"}, {"ignoreNullValues", "ignore_null_values"}, {"unsafeSsl", "unsafe_ssl"},
+	{"timeout", "timeout"}, {"authModes", "auth_modes"}, {"authMode", "auth_modes"},
+}
 
 // prometheusConnectionAttributes are shared by `prometheus` and `gpu`.
 func prometheusConnectionAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"server_address": requiredString("Prometheus' address, e.g. `http://prometheus.monitoring:9090`.",
+		"server_address": requiredString("Prometheus' address (`serverAddress`), e.g. `http://prometheus.monitoring:9090`.",
 			validators.URL("http", "https")),
-		"namespace": optionalString("Tenant namespace, for multi-tenant Prometheus such as Thanos or Cortex."),
+		"namespace": optionalString("Tenant namespace (`namespace`), for multi-tenant Prometheus such as Thanos or Cortex."),
 		"custom_headers": schema.MapAttribute{
 			Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "Extra HTTP headers sent with each query.",
-			Validators:          []validator.Map{validators.KeyValueList()},
+			MarkdownDescription: "Extra HTTP headers sent with each query (`customHeaders`, written `name=value,...`).",
+			Validators:          []validator.Map{validators.KeyValueList(false)},
 		},
 		"query_parameters": schema.MapAttribute{
 			Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "Extra URL query parameters sent with each query.",
-			Validators:          []validator.Map{validators.KeyValueList()},
+			MarkdownDescription: "Extra URL query parameters sent with each query (`queryParameters`, written `name=value,...`).",
+			Validators:          []validator.Map{validators.KeyValueList(true)},
 		},
 		"ignore_null_values": schema.BoolAttribute{
 			Optional: true,
-			MarkdownDescription: "With `false`, an empty query result is an error instead of 0. " +
+			MarkdownDescription: "With `false`, an empty query result is an error instead of 0 (`ignoreNullValues`). " +
 				"Default: KEDA's (`true`).",
 		},
-		"unsafe_ssl": falseDefault("Skip TLS verification."),
-		"timeout":    optionalString("HTTP timeout, a Go duration such as `5s`.", validators.Duration()),
+		"unsafe_ssl": falseDefault("Skip TLS verification (`unsafeSsl`)."),
+		"timeout": optionalString("HTTP timeout (`timeout`): a Go duration such as `5s`, or milliseconds such as `1000`, "+
+			"as KEDA reads it. Default: KEDA's global HTTP timeout.", kedaParam(kedaPrometheusScaler, "timeout")),
 		"auth_modes": schema.SetAttribute{
 			Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "How KEDA authenticates: any of " + EnumDescription(PrometheusAuthModes...) +
-				". The credentials (`username`/`password`, `bearerToken`, `ca`/`cert`/`key`, custom header) come from " +
-				"the trigger's `authentication_ref`, which is then required.",
-			Validators: []validator.Set{setvalidator.ValueStringsAre(OneOf(PrometheusAuthModes...)), setvalidator.SizeAtLeast(1)},
+			MarkdownDescription: "How KEDA authenticates (`authModes`): any of " + EnumDescription(PrometheusAuthModes...) +
+				", with at most one of " + EnumDescription(PrometheusExclusiveAuthModes...) + ". The credentials " +
+				"(`username`/`password`, `bearerToken`, `oauth2` of the TriggerAuthentication, `ca`/`cert`/`key`, custom " +
+				"header) come from the trigger's `authentication_ref`, which is then required. KEDA's Prometheus scaler " +
+				"sends no API key, so `apiKey` has no effect.",
+			Validators: []validator.Set{setvalidator.ValueStringsAre(OneOf(PrometheusAuthModes...)), exclusiveAuthModes()},
 		},
 	}
 }
 
 func prometheusBlock() schema.SingleNestedBlock {
 	attrs := prometheusConnectionAttributes()
-	attrs["query"] = requiredString("PromQL query; it must return a single element (wrap it in `sum(...)` and the like).")
+	attrs["query"] = requiredString("PromQL query (`query`); it must return a single element (wrap it in `sum(...)` and the like).")
 	attrs["threshold"] = schema.Float64Attribute{
-		Optional:            true,
-		MarkdownDescription: "Required in this block. Target value per replica (with the default `AverageValue` metric type).",
-		Validators:          []validator.Float64{validators.Positive()},
+		Optional: true,
+		MarkdownDescription: "Required in this block. Target value per replica with the default `AverageValue` metric type " +
+			"(`threshold`); a ScaledObject's HPA needs it positive (KEDA rounds it to thousandths).",
 	}
 	attrs["activation_threshold"] = schema.Float64Attribute{
 		Optional:            true,
-		MarkdownDescription: "Activate (scale from zero) only above this value. Default: KEDA's (`0`).",
+		MarkdownDescription: "Activate (scale from zero) only above this value (`activationThreshold`). Default: KEDA's (`0`).",
 	}
 	return optionalBlock(schema.SingleNestedBlock{
-		MarkdownDescription: "Scale on a Prometheus query, e.g. inference latency or request rate. Never writes the removed `metricName`.",
-		Attributes:          attrs,
+		MarkdownDescription: "Scale on a Prometheus query, e.g. inference latency or request rate. Never writes the removed " +
+			"`metricName`. For what the block cannot hold (e.g. Amazon Managed Prometheus with `awsRegion`), use " +
+			"`type = \"prometheus\"` with `metadata`.",
+		Attributes: attrs,
 	}, "threshold")
 }
 
@@ -144,29 +168,22 @@ func (c prometheusConnection) write(m map[string]string) {
 }
 
 func readConnection(r *metadataReader) prometheusConnection {
-	c := prometheusConnection{
+	authModes := r.set("authModes")
+	if _, present := r.m["authMode"]; present {
+		authModes = r.set("authMode")
+	}
+	return prometheusConnection{
 		Namespace: r.str("namespace"), CustomHeaders: r.keyValues("customHeaders"), QueryParameters: r.keyValues("queryParameters"),
-		IgnoreNullValues: r.optionalBool("ignoreNullValues"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.str("timeout"),
-		AuthModes: types.SetNull(types.StringType),
+		IgnoreNullValues: r.optionalBool("ignoreNullValues"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.duration("timeout"),
+		AuthModes: authModes,
 	}
-	if v, present := r.m["authModes"]; present {
-		var elems []attr.Value
-		for _, mode := range strings.Split(v, ",") {
-			elems = append(elems, types.StringValue(mode))
-		}
-		c.AuthModes = types.SetValueMust(types.StringType, elems)
-		if strings.Join(setStrings(c.AuthModes), ",") != v {
-			r.ok = false
-		}
-	}
-	return c
 }
 
 func flattenPrometheus(m map[string]string) (*PrometheusModel, bool) {
-	if !onlyKeys(m, prometheusKeys...) {
+	if !onlyKeys(m, blockKeyNames(prometheusBlockKeys)...) {
 		return nil, false
 	}
-	r := newMetadataReader(m)
+	r := newMetadataReader(kedaPrometheusScaler, m)
 	c := readConnection(r)
 	return &PrometheusModel{
 		ServerAddress: r.str("serverAddress"), Query: r.str("query"),
@@ -174,38 +191,6 @@ func flattenPrometheus(m map[string]string) (*PrometheusModel, bool) {
 		Namespace: c.Namespace, CustomHeaders: c.CustomHeaders, QueryParameters: c.QueryParameters,
 		IgnoreNullValues: c.IgnoreNullValues, UnsafeSSL: c.UnsafeSSL, Timeout: c.Timeout, AuthModes: c.AuthModes,
 	}, r.ok
-}
-
-func (p *PrometheusModel) validate(at path.Path) diag.Diagnostics {
-	return p.connection().validate(at, true)
-}
-
-func (c prometheusConnection) validate(at path.Path, _ bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for k := range stringMap(c.CustomHeaders) {
-		if strings.ContainsAny(k, ",=") {
-			diags.AddAttributeError(at.AtName("custom_headers").AtMapKey(k), "Invalid header name",
-				fmt.Sprintf("Attribute %s: KEDA separates headers with ',' and '=', so names cannot contain them.", at.AtName("custom_headers").AtMapKey(k)))
-		}
-	}
-	for k, v := range stringMap(c.QueryParameters) {
-		if strings.ContainsAny(k+v, ",=") {
-			diags.AddAttributeError(at.AtName("query_parameters").AtMapKey(k), "Invalid query parameter",
-				fmt.Sprintf("Attribute %s: KEDA separates parameters with ',' and '=', so they cannot contain them.", at.AtName("query_parameters").AtMapKey(k)))
-		}
-	}
-	return diags
-}
-
-// requireAuthRefForModes: auth modes read their secrets from the
-// TriggerAuthentication; without one KEDA fails at runtime.
-func requireAuthRefForModes(at path.Path, modes types.Set, hasAuthRef bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if len(setStrings(modes)) > 0 && !hasAuthRef {
-		diags.AddAttributeError(at.AtName("auth_modes"), "auth_modes without credentials",
-			fmt.Sprintf("Attribute %s: the credentials for these modes come from a TriggerAuthentication; add an authentication_ref to the trigger.", at.AtName("auth_modes")))
-	}
-	return diags
 }
 
 func setStrings(s types.Set) []string {

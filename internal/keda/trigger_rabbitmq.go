@@ -1,14 +1,9 @@
 package keda
 
 import (
-	"fmt"
-	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -74,9 +69,15 @@ type RabbitMQModel struct {
 	PasswordFromEnv       types.String  `tfsdk:"password_from_env"`
 }
 
-var rabbitMQKeys = []string{"host", "hostFromEnv", "protocol", "queueName", "mode", "value", "activationValue",
-	"vhostName", "useRegex", "pageSize", "operation", "excludeUnacknowledged", "unsafeSsl", "timeout",
-	"usernameFromEnv", "passwordFromEnv"}
+// rabbitMQBlockKeys are the metadata keys the block writes
+// (pkg/scalers/rabbitmq_scaler.go rabbitMQMetadata), by attribute.
+var rabbitMQBlockKeys = []blockKey{
+	{"host", "host"}, {"hostFromEnv", "host_from_env"}, {"protocol", "protocol"}, {"queueName", "queue_name"},
+	{"mode", "mode"}, {"value", "value"}, {"activationValue", "activation_value"}, {"vhostName", "vhost_name"},
+	{"useRegex", "use_regex"}, {"pageSize", "page_size"}, {"operation", "operation"},
+	{"excludeUnacknowledged", "exclude_unacknowledged"}, {"unsafeSsl", "unsafe_ssl"}, {"timeout", "timeout"},
+	{"usernameFromEnv", "username_from_env"}, {"passwordFromEnv", "password_from_env"},
+}
 
 func falseDefault(description string) schema.BoolAttribute {
 	return schema.BoolAttribute{
@@ -87,37 +88,40 @@ func falseDefault(description string) schema.BoolAttribute {
 
 func rabbitMQBlock() schema.SingleNestedBlock {
 	return optionalBlock(schema.SingleNestedBlock{
-		MarkdownDescription: "Scale on a RabbitMQ queue. Written in KEDA's modern form (`mode` + `value`); the deprecated " +
-			"`queueLength` cannot be produced. Credentials belong in a TriggerAuthentication (`host`, `username`, `password`).",
+		MarkdownDescription: "Scale on a RabbitMQ queue. Written in KEDA's modern form (`mode` + `value`); for the deprecated " +
+			"`queueLength` use `type = \"rabbitmq\"` with `metadata`. Credentials belong in a TriggerAuthentication (`host`, `username`, `password`).",
 		Attributes: map[string]schema.Attribute{
-			"host": optionalString("Connection URL: `amqp://`, `amqps://`, `http://` or `https://`. Prefer a TriggerAuthentication "+
-				"for URLs with credentials.", validators.URL("amqp", "amqps", "http", "https")),
-			"host_from_env": optionalString("Take the URL from this environment variable of the scale target's container."),
-			"protocol": optionalString("`auto` (from the host's scheme, KEDA's default), `amqp` or `http` (management API).",
+			"host": optionalString("Connection URL (`host`): `amqp://`, `amqps://`, `http://` or `https://`. Prefer a TriggerAuthentication "+
+				"for URLs with credentials. One of `host`, `host_from_env` or an `authentication_ref` supplying `host` is needed; "+
+				"KEDA takes `host` first.", validators.URL("amqp", "amqps", "http", "https")),
+			"host_from_env": optionalString("Take the URL from this environment variable of the scale target's container (`hostFromEnv`)."),
+			"protocol": optionalString("`protocol`: `auto` (from the host's scheme; KEDA's default), `amqp` or `http` (management API).",
 				OneOf(RabbitMQProtocols...)),
-			"queue_name": requiredString("The queue (a regex with `use_regex`)."),
-			"mode": requiredString("What to measure: "+EnumDescription(RabbitMQModes...)+". All but `QueueLength` need the HTTP protocol.",
+			"queue_name": requiredString("The queue (`queueName`; a regex with `use_regex`)."),
+			"mode": optionalString("What to measure (`mode`): "+EnumDescription(RabbitMQModes...)+". All but `QueueLength` need the HTTP "+
+				"protocol. Set together with `value`; with neither, KEDA scales on `QueueLength` 20.",
 				OneOf(RabbitMQModes...)),
 			"value": schema.Float64Attribute{
-				Optional:            true,
-				MarkdownDescription: "Required in this block. Target per replica: messages for `QueueLength`, messages/second for the rates.",
-				Validators:          []validator.Float64{validators.Positive()},
+				Optional: true,
+				MarkdownDescription: "Target per replica (`value`): messages for `QueueLength`, messages/second for the rates. " +
+					"Set together with `mode`. Default: KEDA's (`20`, with mode `QueueLength`).",
 			},
 			"activation_value": schema.Float64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Scale from zero only above this value. Default: KEDA's (`0`).",
+				MarkdownDescription: "Scale from zero only above this value (`activationValue`). Default: KEDA's (`0`).",
 			},
-			"vhost_name":             optionalString("Override the vhost of the host URL."),
-			"use_regex":              falseDefault("Treat `queue_name` as a regex (HTTP protocol only)."),
-			"page_size":              schema.Int64Attribute{Optional: true, MarkdownDescription: "Queues per page when `use_regex` lists queues. Default: KEDA's (`100`).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-			"operation":              optionalString("How the queues matched by a regex combine: `sum` (KEDA's default), `avg` or `max`.", OneOf(RabbitMQOperations...)),
-			"exclude_unacknowledged": falseDefault("Count only ready messages (HTTP protocol only)."),
-			"unsafe_ssl":             falseDefault("Skip TLS verification."),
-			"timeout":                optionalString("HTTP request timeout, a Go duration such as `5s` (HTTP protocol only).", validators.Duration()),
-			"username_from_env":      optionalString("Take the username from this environment variable of the scale target's container."),
-			"password_from_env":      optionalString("Take the password from this environment variable of the scale target's container."),
+			"vhost_name":             optionalString("Override the vhost of the host URL (`vhostName`)."),
+			"use_regex":              falseDefault("Treat `queue_name` as a regex (`useRegex`; HTTP protocol only)."),
+			"page_size":              schema.Int64Attribute{Optional: true, MarkdownDescription: "Queues per page when `use_regex` lists queues (`pageSize`). Default: KEDA's (`100`).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+			"operation":              optionalString("How the queues matched by a regex combine (`operation`): " + EnumDescription(RabbitMQOperations...) + ". Default: KEDA's (`sum`). Used only with `use_regex`."),
+			"exclude_unacknowledged": falseDefault("Count only ready messages (`excludeUnacknowledged`; HTTP protocol only)."),
+			"unsafe_ssl":             falseDefault("Skip TLS verification (`unsafeSsl`)."),
+			"timeout": optionalString("HTTP request timeout (`timeout`): a Go duration such as `5s`, or milliseconds such as `1000`, "+
+				"as KEDA reads it (HTTP protocol only). Default: KEDA's global HTTP timeout.", kedaParam(kedaRabbitMQScaler, "timeout")),
+			"username_from_env": optionalString("Take the username from this environment variable of the scale target's container (`usernameFromEnv`)."),
+			"password_from_env": optionalString("Take the password from this environment variable of the scale target's container (`passwordFromEnv`)."),
 		},
-	}, "value")
+	}, "queue_name")
 }
 
 func (r *RabbitMQModel) metadata() map[string]string {
@@ -144,81 +148,15 @@ func (r *RabbitMQModel) metadata() map[string]string {
 }
 
 func flattenRabbitMQ(m map[string]string) (*RabbitMQModel, bool) {
-	if !onlyKeys(m, rabbitMQKeys...) {
+	if !onlyKeys(m, blockKeyNames(rabbitMQBlockKeys)...) {
 		return nil, false
 	}
-	r := newMetadataReader(m)
+	r := newMetadataReader(kedaRabbitMQScaler, m)
 	return &RabbitMQModel{
-		Host: r.str("host"), HostFromEnv: r.str("hostFromEnv"), Protocol: r.str("protocol"),
+		Host: r.str("host"), HostFromEnv: r.env("hostFromEnv"), Protocol: r.str("protocol"),
 		QueueName: r.str("queueName"), Mode: r.str("mode"), Value: r.float("value"), ActivationValue: r.float("activationValue"),
 		VhostName: r.str("vhostName"), UseRegex: r.flag("useRegex"), PageSize: r.int("pageSize"), Operation: r.str("operation"),
-		ExcludeUnacknowledged: r.flag("excludeUnacknowledged"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.str("timeout"),
-		UsernameFromEnv: r.str("usernameFromEnv"), PasswordFromEnv: r.str("passwordFromEnv"),
+		ExcludeUnacknowledged: r.flag("excludeUnacknowledged"), UnsafeSSL: r.flag("unsafeSsl"), Timeout: r.duration("timeout"),
+		UsernameFromEnv: r.env("usernameFromEnv"), PasswordFromEnv: r.env("passwordFromEnv"),
 	}, r.ok
-}
-
-// effectiveProtocol is the protocol KEDA will use, "" when it cannot be
-// known offline (host from a TriggerAuthentication or environment).
-func (r *RabbitMQModel) effectiveProtocol() RabbitMQProtocol {
-	p := RabbitMQProtocol(str(r.Protocol))
-	if p != "" && p != RabbitMQProtocolAuto {
-		return p
-	}
-	if r.Host.IsNull() || r.Host.IsUnknown() {
-		return ""
-	}
-	u, err := url.Parse(r.Host.ValueString())
-	if err != nil {
-		return ""
-	}
-	switch u.Scheme {
-	case "amqp", "amqps":
-		return RabbitMQProtocolAMQP
-	case "http", "https":
-		return RabbitMQProtocolHTTP
-	}
-	return ""
-}
-
-func (r *RabbitMQModel) validate(at path.Path, hasAuthRef bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if r.Host.IsNull() && r.HostFromEnv.IsNull() && !hasAuthRef {
-		diags.AddAttributeError(at.AtName("host"), "RabbitMQ host missing",
-			fmt.Sprintf("Attribute %s: set host, host_from_env, or an authentication_ref whose TriggerAuthentication supplies `host`.", at.AtName("host")))
-	}
-	if !r.Host.IsNull() && !r.HostFromEnv.IsNull() {
-		diags.AddAttributeError(at.AtName("host_from_env"), "Conflicting RabbitMQ hosts",
-			fmt.Sprintf("Attribute %s: set either host or host_from_env, not both.", at.AtName("host_from_env")))
-	}
-	if u, err := url.Parse(r.Host.ValueString()); err == nil && u.User != nil {
-		if _, hasPassword := u.User.Password(); hasPassword {
-			diags.AddAttributeWarning(at.AtName("host"), "Password in the RabbitMQ host",
-				fmt.Sprintf("Attribute %s embeds a password, which is stored in clear in the ScaledObject. Put the URL in a Secret "+
-					"and reference it from a keda_trigger_authentication (secret_target_ref with parameter = \"host\").", at.AtName("host")))
-		}
-	}
-	// Only a protocol known to be AMQP makes the HTTP-only options wrong; a
-	// host from a TriggerAuthentication or the environment cannot be seen
-	// offline.
-	if r.effectiveProtocol() != RabbitMQProtocolAMQP {
-		return diags
-	}
-	needHTTP := func(attr, what string) {
-		diags.AddAttributeError(at.AtName(attr), "Needs the RabbitMQ HTTP protocol",
-			fmt.Sprintf("Attribute %s: %s needs protocol = \"http\" (or an http(s):// host with protocol auto); KEDA rejects it over AMQP.",
-				at.AtName(attr), what))
-	}
-	if mode := RabbitMQMode(str(r.Mode)); mode != "" && mode != RabbitMQModeQueueLength && slices.Contains(RabbitMQModes, mode) {
-		needHTTP("mode", "mode "+string(mode))
-	}
-	if r.UseRegex.ValueBool() {
-		needHTTP("use_regex", "use_regex")
-	}
-	if r.ExcludeUnacknowledged.ValueBool() {
-		needHTTP("exclude_unacknowledged", "exclude_unacknowledged")
-	}
-	if !r.Timeout.IsNull() {
-		needHTTP("timeout", "a timeout")
-	}
-	return diags
 }

@@ -1,8 +1,9 @@
 package keda
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -123,8 +124,9 @@ func TestTriggerConversion(t *testing.T) {
 			if c.back != nil {
 				want = c.back(c.in)
 			}
-			// Once with the prior state (refresh), once without (import).
-			for _, prior := range []*TriggerModel{&c.in, nil} {
+			// Once with the prior state (refresh; the state holds what
+			// the plan computed), once without (import).
+			for _, prior := range []*TriggerModel{&want, nil} {
 				back := FlattenTrigger(got, prior, tc)
 				if diff := cmp.Diff(want, back); diff != "" {
 					t.Fatalf("Flatten (prior %v) (-want +got):\n%s", prior != nil, diff)

@@ -236,11 +236,18 @@ type AzureServicePrincipalModel struct {
 	ClientCertificatePassword *SecretKeyRefModel `tfsdk:"client_certificate_password"`
 }
 
-// TriggerAuthSpecAttributes is the spec's attributes.
-func TriggerAuthSpecAttributes() map[string]schema.Attribute {
+// TriggerAuthSpecAttributes is the spec's attributes; clusterScoped for a
+// ClusterTriggerAuthentication.
+func TriggerAuthSpecAttributes(clusterScoped bool) map[string]schema.Attribute {
+	filePath := "A file in KEDA's operator pod holding the parameters as a JSON object of strings (`filePath`), relative " +
+		"to the operator's `--filepath-auth-root-path` and without `..`; KEDA then takes every parameter from it and " +
+		"ignores the other sources but `pod_identity`."
+	if !clusterScoped {
+		filePath = "KEDA reads `filePath` only from a ClusterTriggerAuthentication (use " +
+			"`keda_cluster_trigger_authentication`): set here, every trigger using this authentication fails, so the plan refuses it."
+	}
 	return map[string]schema.Attribute{
-		"file_path": optionalString("A file in KEDA's operator pod holding the parameters as a JSON object of strings; " +
-			"when set, parameters are read from it instead."),
+		"file_path": optionalString(filePath),
 	}
 }
 
@@ -279,8 +286,8 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 				"authentication": requiredString("How KEDA logs in: "+EnumDescription(VaultAuthentications...)+".",
 					OneOf(VaultAuthentications...)),
 				"namespace": optionalString("Vault namespace (Vault Enterprise)."),
-				"role":      optionalString("Role for `kubernetes` authentication."),
-				"mount":     optionalString("Mount path of the `kubernetes` auth method."),
+				"role":      optionalString("Vault role; required for `kubernetes` authentication."),
+				"mount":     optionalString("Mount path of the `kubernetes` auth method, e.g. `kubernetes`; required for `kubernetes` authentication."),
 			},
 			Blocks: map[string]schema.Block{
 				"credential": optionalBlock(schema.SingleNestedBlock{
@@ -411,7 +418,8 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 			},
 		}, "secret"),
 		"oauth2": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Obtain a bearer token with the OAuth2 client-credentials grant.",
+			MarkdownDescription: "Obtain a bearer token with the OAuth2 client-credentials grant (for Prometheus with " +
+				"`auth_modes = [\"oauth\"]`, and RabbitMQ over HTTP, which also needs `client_secret`).",
 			Attributes: map[string]schema.Attribute{
 				"type": schema.StringAttribute{
 					Optional:            true,
@@ -426,7 +434,6 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 					Optional:            true,
 					ElementType:         types.StringType,
 					MarkdownDescription: "Scopes to request.",
-					Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				},
 				"token_url_params": schema.MapAttribute{
 					Optional:            true,
@@ -435,9 +442,9 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 				},
 			},
 			Blocks: map[string]schema.Block{
-				"client_secret": secretKeyRefBlock("The client secret."),
+				"client_secret": secretKeyRefBlock("The client secret; optional in KEDA (RabbitMQ's OAuth2 needs it)."),
 			},
-		}, "client_secret"),
+		}),
 		"azure_service_principal": optionalBlock(schema.SingleNestedBlock{
 			MarkdownDescription: "Authenticate to Azure as a service principal whose credential is kept in a Secret.",
 			Attributes: map[string]schema.Attribute{
@@ -487,9 +494,9 @@ func podIdentityBlock(description string) schema.SingleNestedBlock {
 				OneOf(PodIdentityProviders...)),
 			"identity_id":             optionalString("Azure: the managed identity's client ID; default: the workload's."),
 			"identity_tenant_id":      optionalString("Azure: the identity's tenant."),
-			"identity_authority_host": optionalString("Azure: the authority host; needs `identity_tenant_id`.", stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("identity_tenant_id"))),
+			"identity_authority_host": optionalString("Azure: the authority host; for `azure-workload`, KEDA's webhook requires `identity_tenant_id` with it."),
 			"role_arn":                optionalString("AWS: the role to assume; only when `identity_owner` is `keda`."),
-			"external_id":             optionalString("AWS: the external ID of the role; needs `role_arn`.", stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("role_arn"))),
+			"external_id":             optionalString("AWS: the external ID of the role; for `aws`, KEDA's webhook requires `role_arn` with it."),
 			"identity_owner": optionalString("AWS: whose identity to use, "+EnumDescription(IdentityOwners...)+".",
 				OneOf(IdentityOwners...)),
 		},

@@ -1,6 +1,9 @@
 package keda
 
 import (
+	"bytes"
+	"encoding/json"
+
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 )
@@ -173,8 +176,14 @@ func expandPodIdentity(p *PodIdentityModel) *v1alpha1.AuthPodIdentity {
 	}
 }
 
-// FlattenTriggerAuthSpec converts KEDA's spec back into the model.
-func FlattenTriggerAuthSpec(spec v1alpha1.TriggerAuthenticationSpec) TriggerAuthSpecModel {
+// FlattenTriggerAuthSpec converts KEDA's spec back into the model. prior is
+// the prior state, nil on import: when it writes what the cluster holds
+// (empty lists and maps are omitted either way), it stands as it is, so
+// that `scopes = []` is no change.
+func FlattenTriggerAuthSpec(spec v1alpha1.TriggerAuthenticationSpec, prior *TriggerAuthSpecModel) TriggerAuthSpecModel {
+	if prior != nil && sameStoredSpec(prior.Expand(), spec) {
+		return *prior
+	}
 	m := TriggerAuthSpecModel{
 		FilePath:    fromStr(spec.FilePath),
 		PodIdentity: flattenPodIdentity(spec.PodIdentity),
@@ -331,4 +340,12 @@ func flattenPodIdentity(p *v1alpha1.AuthPodIdentity) *PodIdentityModel {
 		ExternalID:            fromStrPtr(p.ExternalID),
 		IdentityOwner:         fromStrPtr(p.IdentityOwner),
 	}
+}
+
+// sameStoredSpec reports whether two specs are stored alike: encoded as the
+// API server receives them, where empty lists and maps are omitted.
+func sameStoredSpec(a, b v1alpha1.TriggerAuthenticationSpec) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }

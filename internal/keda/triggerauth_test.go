@@ -136,7 +136,7 @@ func TestTriggerAuthSpecRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Fatalf("Expand (-want +got):\n%s", diff)
 			}
-			back := FlattenTriggerAuthSpec(got)
+			back := FlattenTriggerAuthSpec(got, nil)
 			if diff := cmp.Diff(tc.model, back); diff != "" {
 				t.Fatalf("Flatten(Expand(m)) != m (-want +got):\n%s", diff)
 			}

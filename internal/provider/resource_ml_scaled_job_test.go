@@ -173,14 +173,6 @@ resource "keda_ml_scaled_job" "bad" {
     }
   }`
 	cases := map[string]struct{ config, want string }{
-		"cpu trigger": {
-			config: job(container, "trigger {\n    cpu { utilization = 50 }\n  }"),
-			want:   `(?s)Attribute trigger\[0\].cpu: KEDA cannot scale jobs on cpu`,
-		},
-		"memory trigger": {
-			config: job(container, "trigger {\n    memory { utilization = 50 }\n  }"),
-			want:   `(?s)Attribute trigger\[0\].memory: KEDA cannot scale jobs on memory`,
-		},
 		"restart policy Always": {
 			config: job(`restart_policy = "Always"
         `+container, queue),

@@ -319,7 +319,7 @@ resource "keda_ml_scaled_object" "bad" {
       mode       = "MessageRate"
       value      = 5
     }
-  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.mode: mode MessageRate needs protocol =\s+"http"`},
+  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.mode: mode MessageRate needs the HTTP\s+protocol`},
 		"rabbitmq regex with amqp protocol": {body: `trigger {
     rabbitmq {
       protocol   = "amqp"
@@ -329,14 +329,14 @@ resource "keda_ml_scaled_object" "bad" {
       value      = 5
     }
     authentication_ref { name = "auth" }
-  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.use_regex: use_regex needs protocol =\s+"http"`},
+  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.use_regex: use_regex needs the HTTP\s+protocol`},
 		"rabbitmq without host": {body: `trigger {
     rabbitmq {
       queue_name = "q"
       mode       = "QueueLength"
       value      = 5
     }
-  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.host: set host, host_from_env, or an\s+authentication_ref`},
+  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.host: KEDA requires host`},
 		"rabbitmq bad host scheme": {body: `trigger {
     rabbitmq {
       host       = "tcp://rabbitmq:5672"
@@ -359,7 +359,7 @@ resource "keda_ml_scaled_object" "bad" {
       queue_name = "q"
       mode       = "QueueLength"
     }
-  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.value is required`},
+  }`, want: `(?s)Attribute trigger\[0\].rabbitmq.value: value must be specified`},
 		"duplicate trigger names": {body: `trigger {
     name = "a"
     prometheus {
@@ -403,13 +403,13 @@ resource "keda_ml_scaled_object" "bad" {
       threshold      = 1
       auth_modes     = ["bearer"]
     }
-  }`, want: `(?s)Attribute trigger\[0\].prometheus.auth_modes: the credentials for these\s+modes`},
+  }`, want: `(?s)Attribute trigger\[0\].prometheus.auth_modes: the credentials of these\s+modes`},
 		"prometheus unknown auth mode": {body: `trigger {
     prometheus {
       server_address = "http://prom:9090"
       query          = "sum(x)"
       threshold      = 1
-      auth_modes     = ["oauth"]
+      auth_modes     = ["digest"]
     }
     authentication_ref { name = "auth" }
   }`, want: `(?s)trigger\[0\].prometheus.auth_modes.*value must be one\s+of`},
@@ -428,7 +428,7 @@ resource "keda_ml_scaled_object" "bad" {
       target           = 70
       query_parameters = { "a=b" = "c" }
     }
-  }`, want: `(?s)Attribute trigger\[0\].gpu.query_parameters\s+key\s+"a=b"\s+contains`},
+  }`, want: `(?s)Attribute trigger\[0\].gpu.query_parameters\["a=b"\]: the key\s+"a=b"\s+contains`},
 		"gpu metric type": {body: `trigger {
     metric_type = "Value"
     gpu {
@@ -444,10 +444,6 @@ resource "keda_ml_scaled_object" "bad" {
       target         = 70
     }
   }`, want: `(?s)Attribute trigger\[0\].gpu.metric value must be one of`},
-		"generic type for typed scaler": {body: `trigger {
-    type     = "rabbitmq"
-    metadata = { queueName = "q", queueLength = "50" }
-  }`, want: `(?s)Attribute trigger\[0\].type value must be none of`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -178,7 +178,7 @@ func (r *triggerAuthResource[M]) Schema(ctx context.Context, _ resource.SchemaRe
 	if !r.kind.namespaced {
 		idDescription = "The object's name."
 	}
-	attrs := keda.TriggerAuthSpecAttributes()
+	attrs := keda.TriggerAuthSpecAttributes(!r.kind.namespaced)
 	attrs["id"] = schema.StringAttribute{
 		Computed:            true,
 		MarkdownDescription: idDescription,
@@ -211,7 +211,7 @@ func (r *triggerAuthResource[M]) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(keda.ValidateTriggerAuthSpec(m.Expand())...)
+	resp.Diagnostics.Append(keda.ValidateTriggerAuthSpec(m.Expand(), !r.kind.namespaced)...)
 }
 
 func (r *triggerAuthResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -269,9 +269,13 @@ func (r *triggerAuthResource[M]) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	// A nil prior metadata means the object is being imported.
+	var prior *keda.TriggerAuthSpecModel
+	if state.Metadata != nil {
+		prior = &state.TriggerAuthSpecModel
+	}
 	flat := r.kind.flattenMeta(meta, state.Metadata)
 	state.Metadata = &flat
-	state.TriggerAuthSpecModel = keda.FlattenTriggerAuthSpec(spec)
+	state.TriggerAuthSpecModel = keda.FlattenTriggerAuthSpec(spec, prior)
 	setRefreshed(ctx, &resp.State, &resp.Diagnostics, &before, &state)
 }
 

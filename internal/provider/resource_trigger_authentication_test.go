@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
 
 func TestAccTriggerAuthentication_lifecycle(t *testing.T) {
@@ -152,6 +154,100 @@ resource "keda_trigger_authentication" "this" {
 			api, _ := client.TriggerAuthentications(ns)
 			if _, err := api.Get(context.Background(), "drift"); err == nil {
 				return fmt.Errorf("TriggerAuthentication %s/drift still exists after destroy", ns)
+			}
+			return nil
+		},
+	})
+}
+
+// `labels = {}` and `annotations = {}`, which modules pass when the caller
+// gives none, apply and leave nothing to plan (the test framework plans
+// again after each apply and fails on a diff), on every kind of object; a
+// refresh after a label is added by someone else keeps them empty.
+func TestAccMetadata_emptyMaps(t *testing.T) {
+	ns := testNamespace(t)
+	client := testClient(t)
+	config := fmt.Sprintf(`
+resource "keda_trigger_authentication" "empty" {
+  metadata {
+    name        = "empty-maps"
+    namespace   = %[1]q
+    labels      = {}
+    annotations = {}
+  }
+  env {
+    parameter = "host"
+    name      = "HOST"
+  }
+}
+
+resource "keda_cluster_trigger_authentication" "empty" {
+  metadata {
+    name        = "empty-maps-%[1]s"
+    labels      = {}
+    annotations = {}
+  }
+  env {
+    parameter = "host"
+    name      = "HOST"
+  }
+}
+
+resource "keda_ml_scaled_object" "empty" {
+  metadata {
+    name        = "empty-maps"
+    namespace   = %[1]q
+    labels      = {}
+    annotations = {}
+  }
+  scale_target_ref {
+    name = "worker"
+  }
+  trigger {
+    rabbitmq {
+      queue_name = "q"
+    }
+    authentication_ref {
+      name = keda_trigger_authentication.empty.metadata.name
+    }
+  }
+}`, ns)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("keda_ml_scaled_object.empty", tfjsonpath.New("metadata").AtMapKey("labels"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue("keda_cluster_trigger_authentication.empty", tfjsonpath.New("metadata").AtMapKey("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+			},
+			{
+				PreConfig: func() {
+					api, _ := client.TriggerAuthentications(ns)
+					patch := []byte(`{"metadata":{"labels":{"added-by":"someone-else"}}}`)
+					if _, err := api.RawPatch(context.Background(), "empty-maps", types.MergePatchType, patch); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			tas, _ := client.TriggerAuthentications(ns)
+			ctas, _ := client.ClusterTriggerAuthentications()
+			sos, _ := client.ScaledObjects(ns)
+			if _, err := tas.Get(context.Background(), "empty-maps"); !kube.IsNotFound(err) {
+				return fmt.Errorf("TriggerAuthentication after destroy: %w", err)
+			}
+			if _, err := ctas.Get(context.Background(), "empty-maps-"+ns); !kube.IsNotFound(err) {
+				return fmt.Errorf("ClusterTriggerAuthentication after destroy: %w", err)
+			}
+			if _, err := sos.Get(context.Background(), "empty-maps"); !kube.IsNotFound(err) {
+				return fmt.Errorf("ScaledObject after destroy: %w", err)
 			}
 			return nil
 		},
@@ -425,7 +521,7 @@ func TestTriggerAuthentication_validation(t *testing.T) {
     provider    = "aws"
     external_id = "x"
   }`,
-			want: `(?s)Attribute "pod_identity.role_arn" must be specified when\s+"pod_identity.external_id"`,
+			want: `(?s)Attribute pod_identity.external_id: KEDA would\s+reject.*externalID of\s+PodIdentity requires roleArn`,
 		},
 		"role arn with workload owner": {
 			body: `pod_identity {
