@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"sort"
@@ -62,7 +61,7 @@ func OwnedFields(entries []metav1.ManagedFieldsEntry, manager string) (*fieldpat
 			continue
 		}
 		s := &fieldpath.Set{}
-		if err := s.FromJSON(bytes.NewReader(e.FieldsV1.Raw)); err != nil {
+		if err := s.FromJSON(e.FieldsV1.GetRawReader()); err != nil {
 			return nil, fmt.Errorf("decoding the managed fields of %q: %w", manager, err)
 		}
 		owned = owned.Union(s)

@@ -27,7 +27,7 @@ func withManaged(o *unstructured.Unstructured, entries ...metav1.ManagedFieldsEn
 
 func applied(manager, fields string) metav1.ManagedFieldsEntry {
 	return metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationApply, APIVersion: "apps/v1",
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(fields)}
 }
 
 func updated(manager, fields string) metav1.ManagedFieldsEntry {

@@ -122,7 +122,6 @@ var (
 	crdGVK        = schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"}
 	apiServiceGVK = schema.GroupVersionKind{Group: "apiregistration.k8s.io", Version: "v1", Kind: "APIService"}
 	namespaceGVK  = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
-	deploymentGVK = schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}
 	secretGVK     = schema.GroupVersionKind{Version: "v1", Kind: "Secret"}
 )
 

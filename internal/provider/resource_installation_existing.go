@@ -93,7 +93,7 @@ func (r *installationResource) refuseOtherKEDA(ctx context.Context, ns string, o
 			ownName, _, _ = unstructured.NestedString(o.Object, "spec", "service", "name")
 		}
 	}
-	foreignAPI := svc != nil && !(svc.ServiceNamespace == ownNS && svc.ServiceName == ownName) &&
+	foreignAPI := svc != nil && (svc.ServiceNamespace != ownNS || svc.ServiceName != ownName) &&
 		!fromRelease(svc.HelmRelease, svc.HelmReleaseNamespace)
 	if len(others) == 0 && !foreignAPI {
 		return

@@ -279,8 +279,11 @@ data "keda_installation" "this" {
 						return fmt.Errorf("want one KEDA operator, found %v", operators)
 					}
 					secrets, err := cp.Clientset().CoreV1().Secrets("keda").List(context.Background(), metav1.ListOptions{LabelSelector: "owner=helm"})
-					if err != nil || len(secrets.Items) != 0 {
-						return fmt.Errorf("Helm's record of the release is still there: %v %v", secrets, err)
+					if err != nil {
+						return err
+					}
+					if len(secrets.Items) != 0 {
+						return fmt.Errorf("Helm's record of the release is still there: %s", secrets.Items[0].Name)
 					}
 					crd, err := cp.Dynamic().Resource(crdGVR).Get(context.Background(), "scaledobjects.keda.sh", metav1.GetOptions{})
 					if err != nil {
