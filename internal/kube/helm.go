@@ -144,8 +144,15 @@ func manifestObjects(manifest, namespace string) ([]*unstructured.Unstructured, 
 		if len(o.Object) == 0 {
 			continue
 		}
-		if r, ok := resourceFor[o.GroupVersionKind().GroupKind()]; ok && r.namespaced && o.GetNamespace() == "" {
-			o.SetNamespace(namespace)
+		// Charts name a namespace on cluster-scoped objects too (KEDA's
+		// does on its ValidatingWebhookConfiguration); Helm ignores it.
+		if r, ok := resourceFor[o.GroupVersionKind().GroupKind()]; ok {
+			switch {
+			case !r.namespaced:
+				o.SetNamespace("")
+			case o.GetNamespace() == "":
+				o.SetNamespace(namespace)
+			}
 		}
 		out = append(out, o)
 	}

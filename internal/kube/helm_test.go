@@ -48,6 +48,13 @@ metadata:
   labels:
     app.kubernetes.io/part-of: keda-operator
 ---
+# Source: keda/templates/webhooks/validatingconfiguration.yaml
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: keda-admission
+  namespace: autoscaling
+---
 # Source: keda/templates/metrics-server/clusterrolebinding.yaml
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -78,6 +85,7 @@ metadata:
 	want := []string{
 		"CustomResourceDefinition scaledobjects.keda.sh",
 		"Deployment autoscaling/keda-operator",
+		"ValidatingWebhookConfiguration keda-admission",
 		"RoleBinding kube-system/keda-operator-auth-reader",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -339,6 +339,7 @@ metadata:
   labels:
     app.kubernetes.io/name: keda-admission-webhooks@LABELS@
   name: keda-admission
+  namespace: keda
 webhooks:
 - admissionReviewVersions: [v1]
   clientConfig:
@@ -419,10 +420,10 @@ func installKEDAWithHelmChart(t *testing.T, cp *acctest.ControlPlane) {
 		gvk := o.GroupVersionKind()
 		ri := cp.Dynamic().Resource(gvk.GroupVersion().WithResource(chartResources[gvk.Kind]))
 		var err error
-		if ns := o.GetNamespace(); ns != "" {
-			_, err = ri.Namespace(ns).Create(ctx, o, metav1.CreateOptions{FieldManager: "helm"})
-		} else {
+		if clusterScoped[gvk.Kind] {
 			_, err = ri.Create(ctx, o, metav1.CreateOptions{FieldManager: "helm"})
+		} else {
+			_, err = ri.Namespace(o.GetNamespace()).Create(ctx, o, metav1.CreateOptions{FieldManager: "helm"})
 		}
 		if err != nil {
 			t.Fatalf("creating the chart's %s %s: %v", o.GetKind(), o.GetName(), err)
@@ -461,6 +462,12 @@ var chartResources = map[string]string{
 	"ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings", "RoleBinding": "rolebindings",
 	"Service": "services", "Deployment": "deployments", "APIService": "apiservices",
 	"ValidatingWebhookConfiguration": "validatingwebhookconfigurations",
+}
+
+// clusterScoped are the chart's kinds that live outside namespaces.
+var clusterScoped = map[string]bool{
+	"CustomResourceDefinition": true, "ClusterRole": true, "ClusterRoleBinding": true, "APIService": true,
+	"ValidatingWebhookConfiguration": true,
 }
 
 // helmRecord encodes a release as Helm's Secret storage driver does: JSON,
