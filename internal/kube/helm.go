@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -25,6 +26,9 @@ const TakeoverFieldManager = FieldManager + "-takeover"
 // HelmKeepAnnotation makes `helm uninstall` (and a Helm upgrade that drops
 // the object) leave an object in place.
 const HelmKeepAnnotation = "helm.sh/resource-policy"
+
+// ErrNoHelmRelease is a release Helm has no record of.
+var ErrNoHelmRelease = errors.New("Helm has no record of it")
 
 // HelmRelease is the newest revision of a Helm release, as Helm stores it in
 // Secrets of type helm.sh/release.v1 (Helm's default storage driver).
@@ -89,8 +93,8 @@ func (c *Client) ReadHelmRelease(ctx context.Context, namespace, name string) (*
 		}
 	}
 	if newest == nil {
-		return nil, fmt.Errorf("%s: Helm has no record of it (no Secret of type helm.sh/release.v1 labeled owner=helm,name=%s "+
-			"in namespace %s); check the release with `helm list -A`", rel.Ref(), name, namespace)
+		return nil, fmt.Errorf("%s: %w (no Secret of type helm.sh/release.v1 labeled owner=helm,name=%s in namespace %s)",
+			rel.Ref(), ErrNoHelmRelease, name, namespace)
 	}
 	sort.Strings(rel.secrets)
 	stored, err := decodeHelmRelease(newest.Data["release"])

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -47,6 +48,15 @@ func (r *installationResource) helmReleaseToTakeOver(ctx context.Context, m inst
 		ns, name = m.Namespace.ValueString(), ref
 	}
 	rel, err := r.client.ReadHelmRelease(ctx, ns, name)
+	if errors.Is(err, kube.ErrNoHelmRelease) {
+		// An earlier apply that took it over and failed later has deleted
+		// Helm's record last. Installing goes on: a chart install still
+		// running under another name is refused all the same.
+		diags.AddAttributeWarning(path.Root("take_over_helm_release"), "No Helm release to take over",
+			err.Error()+". The installation goes on without a takeover; if an earlier apply took the release over, remove "+
+				"take_over_helm_release. Check the name with `helm list -A`.")
+		return nil
+	}
 	if err != nil {
 		diags.AddAttributeError(path.Root("take_over_helm_release"), "Cannot take over the Helm release", err.Error())
 		return nil

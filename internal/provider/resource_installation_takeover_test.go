@@ -163,7 +163,8 @@ func waitAPIServiceAvailable(t *testing.T, cp *acctest.ControlPlane) {
 // writing anything, naming it and the way to move; with
 // take_over_helm_release it replaces the chart's KEDA in one apply: the
 // CRDs and every KEDA object keep their uid, one operator remains, Helm's
-// record is gone, and the data source reports the new install. After
+// record is gone, and the data source reports the new install. A release
+// name Helm does not know takes nothing over and is refused the same way. After
 // destroy the team's objects are still there.
 func TestAccInstallation_takesOverAHelmInstall(t *testing.T) {
 	t.Parallel()
@@ -218,8 +219,15 @@ resource "keda_installation" "this" {
 					`take_over_helm_release = "keda/keda"`),
 			},
 			{
+				// A release name Helm does not know is no takeover, and the
+				// chart's install, under its own name, is refused all the same.
+				Config: installationProvider(cp) + installation(`take_over_helm_release = "keda/not-keda"`),
+				ExpectError: regexp.MustCompile(`(?s)KEDA is already installed in the cluster.*` +
+					`Deployment keda/keda-operator \(KEDA 2\.21\.0, Helm release "keda" in namespace keda\)`),
+			},
+			{
 				PreConfig: func() {
-					// The refused create wrote nothing: no object carries the
+					// The refused creates wrote nothing: no object carries the
 					// provider's field manager, and its own objects do not exist.
 					for _, name := range kube.KEDACRDNames {
 						crd, err := cp.Dynamic().Resource(crdGVR).Get(context.Background(), name, metav1.GetOptions{})
