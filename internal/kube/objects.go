@@ -43,8 +43,8 @@ type Objects[T any] struct {
 	// pods) too.
 	foreground bool
 	// kedaVersion names the installed KEDA version in the error of an apply
-	// whose fields the installed CRD dropped; nil for kinds that are not
-	// KEDA's.
+	// with fields the installed CRD does not declare; nil for kinds that are
+	// not KEDA's.
 	kedaVersion func(context.Context) string
 }
 
