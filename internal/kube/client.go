@@ -3,9 +3,11 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 
 	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -33,6 +35,10 @@ type Client struct {
 	keda    kedaclient.Interface
 	core    kubernetes.Interface
 	dynamic dynamic.Interface
+	// httpClient is shared by the REST clients built per group version.
+	httpClient *http.Client
+	restMu     sync.Mutex
+	restByGV   map[schema.GroupVersion]rest.Interface
 }
 
 // NewClient returns a client for cfg. When unknown is true the configuration
@@ -86,7 +92,11 @@ func (c *Client) build(rc *rest.Config) error {
 	if err != nil {
 		return fmt.Errorf("building the dynamic client: %w", err)
 	}
-	c.rest, c.keda, c.core, c.dynamic = rc, kc, cc, dc
+	hc, err := rest.HTTPClientFor(rc)
+	if err != nil {
+		return fmt.Errorf("building the HTTP client: %w", err)
+	}
+	c.rest, c.keda, c.core, c.dynamic, c.httpClient = rc, kc, cc, dc, hc
 	return nil
 }
 

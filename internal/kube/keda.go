@@ -20,7 +20,7 @@ func (c *Client) TriggerAuthentications(namespace string) (Objects[*v1alpha1.Tri
 	return Objects[*v1alpha1.TriggerAuthentication]{
 		Kind: "TriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().TriggerAuthentications(namespace), namespace: namespace,
-		rest: kc.KedaV1alpha1().RESTClient(), resource: "triggerauthentications",
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "triggerauthentications", kedaVersion: c.kedaVersionOf("triggerauthentications"),
 	}, nil
 }
 
@@ -33,7 +33,7 @@ func (c *Client) ClusterTriggerAuthentications() (Objects[*v1alpha1.ClusterTrigg
 	return Objects[*v1alpha1.ClusterTriggerAuthentication]{
 		Kind: "ClusterTriggerAuthentication", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ClusterTriggerAuthentications(),
-		rest:   kc.KedaV1alpha1().RESTClient(), resource: "clustertriggerauthentications",
+		rest:   kc.KedaV1alpha1().RESTClient(), resource: "clustertriggerauthentications", kedaVersion: c.kedaVersionOf("clustertriggerauthentications"),
 	}, nil
 }
 
@@ -46,7 +46,7 @@ func (c *Client) ScaledObjects(namespace string) (Objects[*v1alpha1.ScaledObject
 	return Objects[*v1alpha1.ScaledObject]{
 		Kind: "ScaledObject", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledObjects(namespace), namespace: namespace,
-		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledobjects",
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledobjects", kedaVersion: c.kedaVersionOf("scaledobjects"),
 	}, nil
 }
 
@@ -59,7 +59,7 @@ func (c *Client) ScaledJobs(namespace string) (Objects[*v1alpha1.ScaledJob], err
 	return Objects[*v1alpha1.ScaledJob]{
 		Kind: "ScaledJob", FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
 		client: kc.KedaV1alpha1().ScaledJobs(namespace), namespace: namespace,
-		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledjobs",
+		rest: kc.KedaV1alpha1().RESTClient(), resource: "scaledjobs", kedaVersion: c.kedaVersionOf("scaledjobs"),
 	}, nil
 }
 

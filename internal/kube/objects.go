@@ -36,6 +36,16 @@ type Objects[T any] struct {
 	rest      rest.Interface
 	resource  string
 	namespace string
+	// builtin marks kinds the API server always serves (the installation's
+	// objects): a 404 for them never means KEDA's CRDs are missing.
+	builtin bool
+	// foreground deletes wait for the object's dependents (a Deployment's
+	// pods) too.
+	foreground bool
+	// kedaVersion names the installed KEDA version in the error of an apply
+	// with fields the installed CRD does not declare; nil for kinds that are
+	// not KEDA's.
+	kedaVersion func(context.Context) string
 }
 
 // Ref names an object in messages: "TriggerAuthentication ml/rabbitmq".
@@ -51,13 +61,18 @@ func (o Objects[T]) Ref(name string) string {
 // another field manager has since set a field obj declares, the conflict
 // policy decides: take the field back (and report the conflicts, for a
 // warning) or fail with a *ConflictError.
+//
+// For KEDA's kinds, fields the installed CRD does not declare (it is older
+// than the provider's KEDA) fail the apply with an *UnknownFieldsError,
+// whether the API server refused them or stored the object without them;
+// in the latter case the object returned is what was stored.
 func (o Objects[T]) Apply(ctx context.Context, name string, obj any) (T, []FieldConflict, error) {
 	var zero T
 	body, err := applyBody(obj)
 	if err != nil {
 		return zero, nil, fmt.Errorf("encoding %s: %w", o.Ref(name), err)
 	}
-	return applyWithPolicy(o.Conflicts, o.Ref(name), func(force bool) (T, error) {
+	out, conflicts, err := applyWithPolicy(o.Conflicts, o.Ref(name), func(force bool) (T, error) {
 		return o.call(ctx, "applying", name, func(ctx context.Context) (T, error) {
 			return o.client.Patch(ctx, name, types.ApplyPatchType, body, metav1.PatchOptions{
 				FieldManager: o.FieldManager,
@@ -65,6 +80,23 @@ func (o Objects[T]) Apply(ctx context.Context, name string, obj any) (T, []Field
 			})
 		})
 	})
+	if o.kedaVersion == nil {
+		return out, conflicts, err
+	}
+	if fields := undeclaredFields(err); len(fields) > 0 {
+		return out, conflicts, &UnknownFieldsError{Object: o.Ref(name), Fields: fields, KEDAVersion: o.kedaVersion(ctx)}
+	}
+	if err != nil {
+		return out, conflicts, err
+	}
+	dropped, err := droppedFields(body, out)
+	if err != nil {
+		return out, conflicts, fmt.Errorf("reading the answer to applying %s: %w", o.Ref(name), err)
+	}
+	if len(dropped) > 0 {
+		return out, conflicts, &UnknownFieldsError{Object: o.Ref(name), Fields: dropped, KEDAVersion: o.kedaVersion(ctx), Stored: true}
+	}
+	return out, conflicts, nil
 }
 
 // applyWithPolicy runs a server-side apply without force and, when other
@@ -87,9 +119,26 @@ func applyWithPolicy[T any](policy ConflictPolicy, ref string, apply func(force 
 // RawPatch sends a patch of another type, as other clients do (tests use it
 // to change objects behind Terraform's back).
 func (o Objects[T]) RawPatch(ctx context.Context, name string, pt types.PatchType, data []byte) (T, error) {
+	return o.patch(ctx, name, pt, data, "kubectl-edit")
+}
+
+// MergePatch changes fields the provider does not declare in its apply
+// (the Helm takeover marks a chart's CRDs kept this way) under manager.
+func (o Objects[T]) MergePatch(ctx context.Context, name, manager string, data []byte) (T, error) {
+	return o.patch(ctx, name, types.MergePatchType, data, manager)
+}
+
+func (o Objects[T]) patch(ctx context.Context, name string, pt types.PatchType, data []byte, manager string) (T, error) {
 	return o.call(ctx, "patching", name, func(ctx context.Context) (T, error) {
-		return o.client.Patch(ctx, name, pt, data, metav1.PatchOptions{FieldManager: "kubectl-edit"})
+		return o.client.Patch(ctx, name, pt, data, metav1.PatchOptions{FieldManager: manager})
 	})
+}
+
+// Foreground is o with deletes that also wait for the object's dependents,
+// as a Deployment's pods: when Delete returns, they are gone too.
+func (o Objects[T]) Foreground() Objects[T] {
+	o.foreground = true
+	return o
 }
 
 // Get reads an object. A missing object is reported with IsNotFound.
@@ -103,6 +152,9 @@ func (o Objects[T]) Get(ctx context.Context, name string) (T, error) {
 // as its finalizers. A missing object is not an error.
 func (o Objects[T]) Delete(ctx context.Context, name string) error {
 	policy := metav1.DeletePropagationBackground
+	if o.foreground {
+		policy = metav1.DeletePropagationForeground
+	}
 	opts := metav1.DeleteOptions{PropagationPolicy: &policy}
 	var gone bool
 	_, err := o.call(ctx, "deleting", name, func(ctx context.Context) (T, error) {
@@ -154,7 +206,7 @@ func (o Objects[T]) call(ctx context.Context, op, name string, fn func(context.C
 }
 
 func (o Objects[T]) wrap(op, name string, err error) error {
-	if IsMissingKind(err) {
+	if !o.builtin && IsMissingKind(err) {
 		return &MissingKindError{Kind: o.Kind, Err: err}
 	}
 	return wrapOnce(op+" "+o.Ref(name), err)
@@ -248,8 +300,14 @@ func dropNulls(v any) any {
 // from one kept for its finalizers (it answers with the object): only the
 // latter needs Delete to wait.
 func (o Objects[T]) deleteObject(ctx context.Context, name string, opts metav1.DeleteOptions) (gone bool, err error) {
+	// Encoded here rather than by the REST client, whose scheme may not know
+	// DeleteOptions in the object's group (apiextensions.k8s.io, ...).
+	raw, err := json.Marshal(&opts)
+	if err != nil {
+		return false, err
+	}
 	body, err := o.rest.Delete().NamespaceIfScoped(o.namespace, o.namespace != "").Resource(o.resource).Name(name).
-		Body(&opts).Do(ctx).Raw()
+		SetHeader("Content-Type", "application/json").Body(raw).Do(ctx).Raw()
 	if err != nil {
 		return false, err
 	}

@@ -37,6 +37,11 @@ func IsTransient(err error) bool {
 	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
+		if strings.Contains(status.Status().Message, "failed to create typed patch object") {
+			// A 500 that says the apply does not fit the object's schema
+			// (a field the CRD does not declare): every retry gets it.
+			return false
+		}
 		code := status.Status().Code
 		switch {
 		case apierrors.IsTooManyRequests(err), apierrors.IsServerTimeout(err), apierrors.IsTimeout(err),

@@ -7,16 +7,18 @@ import (
 	"strings"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 )
 
-// resourceFor maps the kinds of KEDA's install manifest to their API
-// resources. A fixed table instead of discovery: no request is spent
+// resourceFor maps the kinds of KEDA's install manifest and Helm chart to
+// their API resources. A fixed table instead of discovery: no request is spent
 // finding out what is known in advance.
 var resourceFor = map[schema.GroupKind]struct {
 	resource   string
@@ -33,6 +35,11 @@ var resourceFor = map[schema.GroupKind]struct {
 	{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}:               {"customresourcedefinitions", false},
 	{Group: "apiregistration.k8s.io", Kind: "APIService"}:                           {"apiservices", false},
 	{Group: "admissionregistration.k8s.io", Kind: "ValidatingWebhookConfiguration"}: {"validatingwebhookconfigurations", false},
+	// What else KEDA's Helm chart may have installed, for the takeover.
+	{Group: "", Kind: "Secret"}:                         {"secrets", true},
+	{Group: "", Kind: "ConfigMap"}:                      {"configmaps", true},
+	{Group: "policy", Kind: "PodDisruptionBudget"}:      {"poddisruptionbudgets", true},
+	{Group: "networking.k8s.io", Kind: "NetworkPolicy"}: {"networkpolicies", true},
 }
 
 // ObjectRef names an object in messages and state: "Deployment keda/keda-operator".
@@ -43,104 +50,89 @@ func ObjectRef(o *unstructured.Unstructured) string {
 	return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
 }
 
-func (c *Client) dynamicFor(o *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
+// dynamicClient gives a dynamic resource client the shape of client-go's
+// typed ones, so that unstructured objects go through Objects too.
+type dynamicClient struct{ ri dynamic.ResourceInterface }
+
+func (d dynamicClient) Get(ctx context.Context, name string, opts metav1.GetOptions) (*unstructured.Unstructured, error) {
+	return d.ri.Get(ctx, name, opts)
+}
+
+func (d dynamicClient) Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*unstructured.Unstructured, error) {
+	return d.ri.Patch(ctx, name, pt, data, opts, subresources...)
+}
+
+// ObjectsFor is the API of o's kind in o's namespace: the installation's
+// objects are applied, read, deleted and waited for as every other object.
+func (c *Client) ObjectsFor(o *unstructured.Unstructured) (Objects[*unstructured.Unstructured], error) {
+	return c.objectsOf(o.GroupVersionKind(), o.GetNamespace())
+}
+
+func (c *Client) objectsOf(gvk schema.GroupVersionKind, namespace string) (Objects[*unstructured.Unstructured], error) {
 	if err := c.init(); err != nil {
-		return nil, err
+		return Objects[*unstructured.Unstructured]{}, err
 	}
-	gvk := o.GroupVersionKind()
 	r, ok := resourceFor[gvk.GroupKind()]
 	if !ok {
-		return nil, fmt.Errorf("%s: kind not supported by the installer", ObjectRef(o))
+		return Objects[*unstructured.Unstructured]{}, fmt.Errorf("%s: kind not supported by the installer", gvk.Kind)
+	}
+	rc, err := c.restFor(gvk.GroupVersion())
+	if err != nil {
+		return Objects[*unstructured.Unstructured]{}, err
 	}
 	ri := c.dynamic.Resource(gvk.GroupVersion().WithResource(r.resource))
+	o := Objects[*unstructured.Unstructured]{
+		Kind: gvk.Kind, FieldManager: FieldManager, Conflicts: c.conflictPolicy(), starting: c.starting,
+		client: dynamicClient{ri}, rest: rc, resource: r.resource, builtin: true,
+	}
 	if r.namespaced {
-		return ri.Namespace(o.GetNamespace()), nil
+		o.client, o.namespace = dynamicClient{ri.Namespace(namespace)}, namespace
 	}
-	return ri, nil
+	return o, nil
 }
 
-// ApplyObject writes o with server-side apply. With dryRun nothing is
-// stored and fields are forced: the answer is what the object would become.
-// Otherwise field conflicts are handled by the conflict policy, as
-// Objects.Apply does.
-func (c *Client) ApplyObject(ctx context.Context, o *unstructured.Unstructured, dryRun bool) (*unstructured.Unstructured, []FieldConflict, error) {
-	ri, err := c.dynamicFor(o)
+// restFor is a REST client for one group version, built once: deletes read
+// the API server's answer, which the dynamic client throws away.
+func (c *Client) restFor(gv schema.GroupVersion) (rest.Interface, error) {
+	c.restMu.Lock()
+	defer c.restMu.Unlock()
+	if rc, ok := c.restByGV[gv]; ok {
+		return rc, nil
+	}
+	cfg := rest.CopyConfig(c.rest)
+	cfg.GroupVersion = &gv
+	cfg.APIPath = "/apis"
+	if gv.Group == "" {
+		cfg.APIPath = "/api"
+	}
+	cfg.ContentType = "application/json"
+	cfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
+	rc, err := rest.RESTClientForConfigAndClient(cfg, c.httpClient)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("building the REST client for %s: %w", gv, err)
 	}
-	apply := func(force bool) (*unstructured.Unstructured, error) {
-		opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: force}
-		if dryRun {
-			opts.DryRun = []string{metav1.DryRunAll}
-		}
-		return withRetry(ctx, "applying "+ObjectRef(o), func(ctx context.Context) (*unstructured.Unstructured, error) {
-			return ri.Apply(ctx, o.GetName(), o, opts)
-		})
+	if c.restByGV == nil {
+		c.restByGV = map[schema.GroupVersion]rest.Interface{}
 	}
-	var out *unstructured.Unstructured
-	var conflicts []FieldConflict
-	if dryRun {
-		out, err = apply(true)
-	} else {
-		out, conflicts, err = applyWithPolicy(c.conflictPolicy(), ObjectRef(o), apply)
-	}
-	var refused *ConflictError
-	switch {
-	case errors.As(err, &refused):
-		return nil, conflicts, err
-	case err != nil:
-		return nil, conflicts, wrapOnce("applying "+ObjectRef(o), err)
-	}
-	return out, conflicts, nil
+	c.restByGV[gv] = rc
+	return rc, nil
 }
 
-// GetObject reads the live version of o; IsNotFound tells a missing one.
-func (c *Client) GetObject(ctx context.Context, o *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	ri, err := c.dynamicFor(o)
-	if err != nil {
-		return nil, err
-	}
-	out, err := withRetry(ctx, "reading "+ObjectRef(o), func(ctx context.Context) (*unstructured.Unstructured, error) {
-		return ri.Get(ctx, o.GetName(), metav1.GetOptions{})
-	})
-	if err != nil {
-		return nil, wrapOnce("reading "+ObjectRef(o), err)
-	}
-	return out, nil
+var (
+	crdGVK        = schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"}
+	apiServiceGVK = schema.GroupVersionKind{Group: "apiregistration.k8s.io", Version: "v1", Kind: "APIService"}
+	namespaceGVK  = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
+	secretGVK     = schema.GroupVersionKind{Version: "v1", Kind: "Secret"}
+)
+
+// crds is the CustomResourceDefinition API.
+func (c *Client) crds() (Objects[*unstructured.Unstructured], error) {
+	return c.objectsOf(crdGVK, "")
 }
 
-// DeleteObject deletes o and waits until it is gone. A missing object is
-// not an error.
-func (c *Client) DeleteObject(ctx context.Context, o *unstructured.Unstructured) error {
-	ri, err := c.dynamicFor(o)
-	if err != nil {
-		return err
-	}
-	policy := metav1.DeletePropagationBackground
-	err = retryErr(ctx, "deleting "+ObjectRef(o), func(ctx context.Context) error {
-		return ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &policy})
-	})
-	if err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil
-		}
-		return wrapOnce("deleting "+ObjectRef(o), err)
-	}
-	var finalizers []string
-	return poll(ctx, func() (bool, error) {
-		live, err := ri.Get(ctx, o.GetName(), metav1.GetOptions{})
-		switch {
-		case apierrors.IsNotFound(err):
-			return true, nil
-		case err == nil:
-			finalizers = live.GetFinalizers()
-		case !IsTransient(err) && ctx.Err() == nil:
-			return false, wrapOnce("waiting for the deletion of "+ObjectRef(o), err)
-		}
-		return false, nil
-	}, func() error {
-		return &StuckDeletionError{Kind: o.GetKind(), Namespace: o.GetNamespace(), Name: o.GetName(), Finalizers: finalizers}
-	})
+// Namespaces is the Namespace API.
+func (c *Client) Namespaces() (Objects[*unstructured.Unstructured], error) {
+	return c.objectsOf(namespaceGVK, "")
 }
 
 // wrapOnce prefixes err with what was being done, unless a RetryError
@@ -174,10 +166,14 @@ func poll(ctx context.Context, done func() (bool, error), timeout func() error) 
 // WaitEstablished waits until the CRDs are Established, so that objects of
 // their kinds can be created.
 func (c *Client) WaitEstablished(ctx context.Context, crds []*unstructured.Unstructured) error {
+	api, err := c.crds()
+	if err != nil {
+		return err
+	}
 	for _, crd := range crds {
 		var last string
 		err := poll(ctx, func() (bool, error) {
-			live, err := c.GetObject(ctx, crd)
+			live, err := api.Get(ctx, crd.GetName())
 			if err != nil {
 				return false, err
 			}
@@ -196,10 +192,14 @@ func (c *Client) WaitEstablished(ctx context.Context, crds []*unstructured.Unstr
 // Available. When it is not in time, the error names it and says why, from
 // its own condition and its pods'.
 func (c *Client) WaitDeploymentAvailable(ctx context.Context, d *unstructured.Unstructured) error {
+	api, err := c.ObjectsFor(d)
+	if err != nil {
+		return err
+	}
 	var live *unstructured.Unstructured
-	err := poll(ctx, func() (bool, error) {
+	err = poll(ctx, func() (bool, error) {
 		var err error
-		live, err = c.GetObject(ctx, d)
+		live, err = api.Get(ctx, d.GetName())
 		if err != nil {
 			return false, err
 		}
@@ -257,9 +257,13 @@ func (c *Client) whyNotAvailable(live *unstructured.Unstructured) string {
 // WaitAPIServiceAvailable waits until the aggregator reports the APIService
 // Available, i.e. it reached the backing server.
 func (c *Client) WaitAPIServiceAvailable(ctx context.Context, a *unstructured.Unstructured) error {
+	api, err := c.ObjectsFor(a)
+	if err != nil {
+		return err
+	}
 	var last string
 	return poll(ctx, func() (bool, error) {
-		live, err := c.GetObject(ctx, a)
+		live, err := api.Get(ctx, a.GetName())
 		if err != nil {
 			return false, err
 		}

@@ -19,6 +19,7 @@ func apiError(summary string, err error) diag.Diagnostic {
 		missing  *kube.MissingKindError
 		conflict *kube.ConflictError
 		stuck    *kube.StuckDeletionError
+		unknown  *kube.UnknownFieldsError
 	)
 	switch {
 	case errors.As(err, &missing):
@@ -27,6 +28,8 @@ func apiError(summary string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Fields changed by another field manager", err.Error())
 	case errors.As(err, &stuck):
 		return diag.NewErrorDiagnostic("Deletion blocked by finalizers", err.Error())
+	case errors.As(err, &unknown):
+		return diag.NewErrorDiagnostic("Fields unknown to the installed KEDA", err.Error())
 	case errors.Is(err, kube.ErrNoConfiguration), errors.Is(err, kube.ErrConfigUnknown):
 		return diag.NewErrorDiagnostic("Kubernetes cluster not configured", err.Error())
 	default:

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -32,7 +33,19 @@ var apiServiceGVR = schema.GroupVersionResource{Group: "apiregistration.k8s.io",
 // then checks availability for real, over the network.
 func playKEDAMetricsServer(ctx context.Context, t *testing.T, cp *acctest.ControlPlane, namespace string) {
 	t.Helper()
-	caPEM, cert := selfSignedServing(t, "keda-metrics-apiserver."+namespace+".svc")
+	playMetricsServer(ctx, t, cp, namespace, "keda-metrics-apiserver")
+}
+
+// playMetricsServer is playKEDAMetricsServer for metrics Services of other
+// names (the Helm chart's), in one namespace. The CA is written again
+// whenever the APIService lacks it, as after an APIService is replaced.
+func playMetricsServer(ctx context.Context, t *testing.T, cp *acctest.ControlPlane, namespace string, services ...string) {
+	t.Helper()
+	names := make([]string, len(services))
+	for i, s := range services {
+		names[i] = s + "." + namespace + ".svc"
+	}
+	caPEM, cert := selfSignedServing(t, names...)
 	l, err := cp.ListenInPodNetwork(6443)
 	if err != nil {
 		t.Fatal(err)
@@ -45,27 +58,30 @@ func playKEDAMetricsServer(ctx context.Context, t *testing.T, cp *acctest.Contro
 		_ = srv.Serve(tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
 	}()
 	t.Cleanup(func() { _ = srv.Close() })
+	ca := base64.StdEncoding.EncodeToString(caPEM)
 	go func() {
-		patch := []byte(`{"spec":{"caBundle":"` + base64.StdEncoding.EncodeToString(caPEM) + `"}}`)
+		patch := []byte(`{"spec":{"caBundle":"` + ca + `"}}`)
+		api := cp.Dynamic().Resource(apiServiceGVR)
 		for ctx.Err() == nil {
-			_, err := cp.Dynamic().Resource(apiServiceGVR).Patch(ctx, "v1beta1.external.metrics.k8s.io", types.MergePatchType, patch,
-				metav1.PatchOptions{FieldManager: "keda-operator"})
-			if err == nil {
-				return
+			if live, err := api.Get(ctx, "v1beta1.external.metrics.k8s.io", metav1.GetOptions{}); err == nil {
+				if bundle, _, _ := unstructured.NestedString(live.Object, "spec", "caBundle"); bundle != ca {
+					_, _ = api.Patch(ctx, "v1beta1.external.metrics.k8s.io", types.MergePatchType, patch,
+						metav1.PatchOptions{FieldManager: "keda-operator"})
+				}
 			}
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(250 * time.Millisecond)
 		}
 	}()
 }
 
-func selfSignedServing(t *testing.T, dnsName string) ([]byte, tls.Certificate) {
+func selfSignedServing(t *testing.T, dnsNames ...string) ([]byte, tls.Certificate) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: dnsName}, DNSNames: []string{dnsName},
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: dnsNames[0]}, DNSNames: dnsNames,
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true, IsCA: true,

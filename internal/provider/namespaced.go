@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -87,7 +88,9 @@ type scaledKind interface {
 // and, when wait is set, KEDA's verdict on the object. out is the latest
 // version read; ok is false when nothing was written. A verdict against the
 // object is reported but still ok: the object exists and belongs in the
-// state, so that the next plan shows the fix as an update.
+// state, so that the next plan shows the fix as an update. So is an object
+// stored without fields the installed CRD does not know (a
+// *kube.UnknownFieldsError), without waiting for KEDA.
 func applyScaled[T scaledKind](ctx context.Context, diags *diag.Diagnostics, kind string,
 	objects func(namespace string) (kube.Objects[T], error),
 	waitReady func(ctx context.Context, namespace, name string) (T, error),
@@ -97,6 +100,13 @@ func applyScaled[T scaledKind](ctx context.Context, diags *diag.Diagnostics, kin
 		var conflicts []kube.FieldConflict
 		out, conflicts, err = api.Apply(ctx, meta.Name, obj)
 		appendTakenBack(diags, kind, conflicts, err)
+	}
+	var unknown *kube.UnknownFieldsError
+	if errors.As(err, &unknown) && unknown.Stored {
+		// Stored without those fields: the state records the object, and the
+		// next plan shows them missing again.
+		diags.Append(apiError("Failed to apply "+kind, err))
+		return out, true
 	}
 	if err != nil {
 		diags.Append(apiError("Failed to apply "+kind, err))

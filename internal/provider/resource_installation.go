@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -26,7 +25,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	kresource "k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kedaml/terraform-provider-keda/internal/install"
@@ -60,6 +58,7 @@ type installationModel struct {
 	Wait                  types.Bool             `tfsdk:"wait"`
 	DeleteCRDsWithObjects types.Bool             `tfsdk:"delete_crds_with_objects"`
 	ManagesNamespace      types.Bool             `tfsdk:"manages_namespace"`
+	TakeOverHelmRelease   types.String           `tfsdk:"take_over_helm_release"`
 	Objects               types.List             `tfsdk:"objects"`
 	SyncStatus            types.String           `tfsdk:"sync_status"`
 	Timeouts              timeouts.Value         `tfsdk:"timeouts"`
@@ -159,6 +158,7 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "On destroy, delete KEDA's CRDs even when ScaledObjects, ScaledJobs or TriggerAuthentications " +
 					"that this configuration does not manage still exist: they are deleted with them. Default: `false` (the CRDs " +
 					"are kept, with a warning naming those objects)."},
+			"take_over_helm_release": takeOverHelmReleaseAttribute(),
 			"manages_namespace": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether the installation created `namespace` (and so deletes it on destroy).",
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
@@ -318,22 +318,48 @@ func (r *installationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Create, &resp.Diagnostics)
 	defer cancel()
-	core, err := r.client.Core()
+	manages, err := r.namespaceIsNew(ctx, m.Namespace.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(apiError("Failed to install KEDA", err))
 		return
 	}
-	_, err = core.CoreV1().Namespaces().Get(ctx, m.Namespace.ValueString(), metav1.GetOptions{})
-	switch {
-	case kube.IsNotFound(err):
-		m.ManagesNamespace = types.BoolValue(true)
-	case err == nil:
-		m.ManagesNamespace = types.BoolValue(false)
-	default:
-		resp.Diagnostics.Append(apiError("Failed to install KEDA", err))
+	m.ManagesNamespace = types.BoolValue(manages)
+	objs, err := m.desired(manages)
+	if err != nil {
+		resp.Diagnostics.AddError("Failed to render KEDA's manifests", "This is a bug in the provider: "+err.Error())
 		return
 	}
-	r.install(ctx, &m, &resp.State, &resp.Diagnostics)
+	// Reads only until here: a second KEDA is refused before anything is
+	// written.
+	rel := r.helmReleaseToTakeOver(ctx, m, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.refuseOtherKEDA(ctx, m.Namespace.ValueString(), objs, rel, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if rel != nil {
+		r.takeOver(ctx, rel, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	r.install(ctx, &m, objs, &resp.State, &resp.Diagnostics)
+}
+
+// namespaceIsNew reports whether the installation's namespace does not
+// exist yet, so that the installation creates it and deletes it on destroy.
+func (r *installationResource) namespaceIsNew(ctx context.Context, ns string) (bool, error) {
+	api, err := r.client.Namespaces()
+	if err != nil {
+		return false, err
+	}
+	_, err = api.Get(ctx, ns)
+	if kube.IsNotFound(err) {
+		return true, nil
+	}
+	return false, err
 }
 
 func (r *installationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -346,7 +372,12 @@ func (r *installationResource) Update(ctx context.Context, req resource.UpdateRe
 	ctx, cancel := withInstallTimeout(ctx, m.Timeouts, timeouts.Value.Update, &resp.Diagnostics)
 	defer cancel()
 	m.ManagesNamespace = prior.ManagesNamespace
-	r.install(ctx, &m, &resp.State, &resp.Diagnostics)
+	objs, err := m.desired(m.ManagesNamespace.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Failed to render KEDA's manifests", "This is a bug in the provider: "+err.Error())
+		return
+	}
+	r.install(ctx, &m, objs, &resp.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -356,16 +387,24 @@ func (r *installationResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	after := map[string]bool{}
-	for _, v := range m.Objects.Elements() {
-		after[v.(types.String).ValueString()] = true
+	for _, o := range objs {
+		after[kube.ObjectRef(o)] = true
 	}
 	for i := len(before) - 1; i >= 0; i-- {
 		if !after[kube.ObjectRef(before[i])] {
-			if err := r.client.DeleteObject(ctx, before[i]); err != nil {
+			if err := r.deleteObject(ctx, before[i]); err != nil {
 				resp.Diagnostics.Append(apiError("Failed to remove a KEDA component", err))
 			}
 		}
 	}
+}
+
+func (r *installationResource) deleteObject(ctx context.Context, o *unstructured.Unstructured) error {
+	api, err := r.client.ObjectsFor(o)
+	if err != nil {
+		return err
+	}
+	return api.Delete(ctx, o.GetName())
 }
 
 func withInstallTimeout(ctx context.Context, t timeouts.Value, op timeoutFunc, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
@@ -378,12 +417,7 @@ func withInstallTimeout(ctx context.Context, t timeouts.Value, op timeoutFunc, d
 // first, then, once the CRDs are Established, the rest; and waits for
 // availability when asked. The state is written as soon as objects exist,
 // so that a failed wait still records what was installed.
-func (r *installationResource) install(ctx context.Context, m *installationModel, state *tfsdk.State, diags *diag.Diagnostics) {
-	objs, err := m.desired(m.ManagesNamespace.ValueBool())
-	if err != nil {
-		diags.AddError("Failed to render KEDA's manifests", "This is a bug in the provider: "+err.Error())
-		return
-	}
+func (r *installationResource) install(ctx context.Context, m *installationModel, objs []*unstructured.Unstructured, state *tfsdk.State, diags *diag.Diagnostics) {
 	first := func(o *unstructured.Unstructured) bool {
 		return o.GetKind() == "Namespace" || o.GetKind() == "CustomResourceDefinition"
 	}
@@ -393,8 +427,12 @@ func (r *installationResource) install(ctx context.Context, m *installationModel
 			if !phase(o) {
 				continue
 			}
-			_, conflicts, err := r.client.ApplyObject(ctx, o, false)
-			appendTakenBack(diags, kube.ObjectRef(o), conflicts, err)
+			api, err := r.client.ObjectsFor(o)
+			if err == nil {
+				var conflicts []kube.FieldConflict
+				_, conflicts, err = api.Apply(ctx, o.GetName(), o)
+				appendTakenBack(diags, kube.ObjectRef(o), conflicts, err)
+			}
 			if err != nil {
 				diags.Append(apiError("Failed to install KEDA", err))
 				return
@@ -440,6 +478,9 @@ func (r *installationResource) install(ctx context.Context, m *installationModel
 	}
 }
 
+// Read refreshes with get requests only, so that a plan needs no write
+// rights: each object is read and compared with what the installation
+// applies, for the fields its field manager owns (see kube.Drift).
 func (r *installationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m installationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -451,9 +492,11 @@ func (r *installationResource) Read(ctx context.Context, req resource.ReadReques
 	if m.Namespace.IsNull() {
 		m.Namespace = m.ID
 	}
-	importing := m.ManagesNamespace.IsNull()
-	if importing {
-		r.importDefaults(ctx, &m)
+	if m.ManagesNamespace.IsNull() {
+		if err := r.importDefaults(ctx, &m); err != nil {
+			resp.Diagnostics.Append(apiError("Failed to import the KEDA installation", err))
+			return
+		}
 	}
 	objs, err := m.desired(m.ManagesNamespace.ValueBool())
 	if err != nil {
@@ -463,16 +506,27 @@ func (r *installationResource) Read(ctx context.Context, req resource.ReadReques
 	var drift []string
 	present := 0
 	for _, o := range objs {
-		problem, err := r.compare(ctx, o)
+		api, err := r.client.ObjectsFor(o)
+		var live *unstructured.Unstructured
+		if err == nil {
+			live, err = api.Get(ctx, o.GetName())
+		}
+		if kube.IsNotFound(err) {
+			drift = append(drift, kube.ObjectRef(o)+" deleted")
+			continue
+		}
 		if err != nil {
 			resp.Diagnostics.Append(apiError("Failed to read the KEDA installation", err))
 			return
 		}
-		if problem == "" || !strings.HasSuffix(problem, "deleted") {
-			present++
+		present++
+		fields, err := kube.Drift(o, live, kube.FieldManager)
+		if err != nil {
+			resp.Diagnostics.Append(apiError("Failed to read the KEDA installation", err))
+			return
 		}
-		if problem != "" {
-			drift = append(drift, problem)
+		if len(fields) > 0 {
+			drift = append(drift, kube.ObjectRef(o)+" changed ("+listSome(fields, 5)+")")
 		}
 	}
 	if present == 0 {
@@ -487,57 +541,41 @@ func (r *installationResource) Read(ctx context.Context, req resource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// importDefaults fills what an import by namespace does not say.
-func (r *installationResource) importDefaults(ctx context.Context, m *installationModel) {
+// listSome joins the first n items and says how many more there are.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// importDefaults fills what an import by namespace does not say. The
+// installation manages its namespace when its field manager applied it.
+func (r *installationResource) importDefaults(ctx context.Context, m *installationModel) error {
 	m.Version = types.StringValue(install.BundledVersion())
 	m.Wait = types.BoolValue(true)
 	m.DeleteCRDsWithObjects = types.BoolValue(false)
 	m.ImagePullSecrets = types.ListNull(types.StringType)
 	m.NodeSelector = types.MapNull(types.StringType)
+	m.TakeOverHelmRelease = types.StringNull()
 	m.ManagesNamespace = types.BoolValue(false)
-	if core, err := r.client.Core(); err == nil {
-		if ns, err := core.CoreV1().Namespaces().Get(ctx, m.Namespace.ValueString(), metav1.GetOptions{}); err == nil {
-			for _, f := range ns.ManagedFields {
-				if f.Manager == kube.FieldManager {
-					m.ManagesNamespace = types.BoolValue(true)
-				}
-			}
-		}
+	api, err := r.client.Namespaces()
+	if err != nil {
+		return err
 	}
-}
-
-// compare says how the live object differs from what the installation
-// applies: "" when it does not, "… deleted" when it is gone, "… changed" when
-// applying it again would change a declared field.
-func (r *installationResource) compare(ctx context.Context, o *unstructured.Unstructured) (string, error) {
-	live, err := r.client.GetObject(ctx, o)
+	ns, err := api.Get(ctx, m.Namespace.ValueString())
 	if kube.IsNotFound(err) {
-		return kube.ObjectRef(o) + " deleted", nil
+		return nil
 	}
 	if err != nil {
-		return "", err
+		return err
 	}
-	wouldBe, _, err := r.client.ApplyObject(ctx, o, true)
+	owned, err := kube.OwnedFields(ns.GetManagedFields(), kube.FieldManager)
 	if err != nil {
-		return "", err
+		return err
 	}
-	if !reflect.DeepEqual(withoutBookkeeping(live), withoutBookkeeping(wouldBe)) {
-		return kube.ObjectRef(o) + " changed", nil
-	}
-	return "", nil
-}
-
-// withoutBookkeeping strips what changes without anyone changing the object's
-// content: bookkeeping metadata and status.
-func withoutBookkeeping(o *unstructured.Unstructured) map[string]any {
-	c := o.DeepCopy().Object
-	delete(c, "status")
-	if meta, ok := c["metadata"].(map[string]any); ok {
-		for _, k := range []string{"managedFields", "resourceVersion", "generation"} {
-			delete(meta, k)
-		}
-	}
-	return c
+	m.ManagesNamespace = types.BoolValue(!owned.Empty())
+	return nil
 }
 
 func (r *installationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -560,14 +598,10 @@ func (r *installationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	keepCRDs := len(remaining) > 0 && !m.DeleteCRDsWithObjects.ValueBool()
 	if keepCRDs {
-		shown := remaining
-		if len(shown) > 10 {
-			shown = append(shown[:10:10], fmt.Sprintf("and %d more", len(remaining)-10))
-		}
 		resp.Diagnostics.AddWarning("KEDA's CRDs were kept",
 			fmt.Sprintf("These objects exist and are not managed by this configuration: %s. Deleting KEDA's CRDs would delete them "+
 				"too, so the CRDs (and the namespace %s) were left in place. Delete those objects and remove the CRDs, or set "+
-				"delete_crds_with_objects = true to delete everything.", strings.Join(shown, ", "), m.Namespace.ValueString()))
+				"delete_crds_with_objects = true to delete everything.", listSome(remaining, 10), m.Namespace.ValueString()))
 	}
 	if len(remaining) > 0 && !keepCRDs {
 		// While the operator still runs it clears the objects' finalizers.
@@ -581,7 +615,7 @@ func (r *installationResource) Delete(ctx context.Context, req resource.DeleteRe
 		if keepCRDs && (o.GetKind() == "CustomResourceDefinition" || o.GetKind() == "Namespace") {
 			continue
 		}
-		if err := r.client.DeleteObject(ctx, o); err != nil {
+		if err := r.deleteObject(ctx, o); err != nil {
 			resp.Diagnostics.Append(apiError("Failed to uninstall KEDA", err))
 			return
 		}

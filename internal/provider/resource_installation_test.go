@@ -42,8 +42,12 @@ func installationProvider(cp *acctest.ControlPlane) string {
 }
 
 func crdExists(cp *acctest.ControlPlane, name string) (bool, error) {
-	_, err := kube.NewClientFromREST(cp.Config).GetObject(context.Background(), crdRef(name))
-	if kube.IsNotFound(err) || apierrors.IsNotFound(err) {
+	api, err := kube.NewClientFromREST(cp.Config).ObjectsFor(crdRef(name))
+	if err != nil {
+		return false, err
+	}
+	_, err = api.Get(context.Background(), name)
+	if kube.IsNotFound(err) {
 		return false, nil
 	}
 	return err == nil, err
