@@ -76,7 +76,7 @@ func TestImportedTriggerShapesPlan(t *testing.T) {
 			if diags := model.configDiags(); diags.HasError() {
 				t.Fatalf("generated configuration fails validation: %v", diags)
 			}
-			if diags := validateTriggers([]TriggerModel{model}, tc, shape.forJob); diags.HasError() {
+			if diags := validateTriggers([]TriggerModel{model}, tc, true, shape.forJob); diags.HasError() {
 				t.Fatalf("generated configuration fails the plan: %v", diags)
 			}
 			back := model.Expand(tc)

@@ -102,7 +102,7 @@ func triggerPlanDiags(t TriggerModel, forJob bool) diag.Diagnostics {
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(validateTriggers([]TriggerModel{t}, TriggerContext{Namespace: "ml", TargetName: "worker"}, forJob)...)
+	diags.Append(validateTriggers([]TriggerModel{t}, TriggerContext{Namespace: "ml", TargetName: "worker"}, true, forJob)...)
 	return diags
 }
 

@@ -194,7 +194,14 @@ func TestImportedConfigPlans(t *testing.T) {
 	if d := plan.Get(ctx, &planned); d.HasError() {
 		t.Fatal(d)
 	}
-	want, got := model.Expand(model.Metadata.ObjectMeta()), planned.Expand(planned.Metadata.ObjectMeta())
+	want, err := model.Expand(model.Metadata.ObjectMeta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := planned.Expand(planned.Metadata.ObjectMeta())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range want.Spec.Triggers {
 		if w, g := want.Spec.Triggers[i], got.Spec.Triggers[i]; !equalTriggers(w, g) {
 			t.Errorf("trigger %d: the plan writes %+v, the import read %+v", i, g, w)
