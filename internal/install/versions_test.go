@@ -3,8 +3,8 @@ package install
 import (
 	"io/fs"
 	"os"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 )
 

@@ -269,6 +269,9 @@ func (r *installationResource) Read(ctx context.Context, req resource.ReadReques
 // importDefaults fills what an import by namespace does not say.
 func (r *installationResource) importDefaults(ctx context.Context, m *installationModel) {
 	m.Version = types.StringValue(install.BundledVersion())
+	if v := r.installedVersion(ctx, m.Namespace.ValueString()); v != "" {
+		m.Version = types.StringValue(v)
+	}
 	m.Wait = types.BoolValue(true)
 	m.DeleteCRDsWithObjects = types.BoolValue(false)
 	m.ImagePullSecrets = types.ListNull(types.StringType)
