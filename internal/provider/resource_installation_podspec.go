@@ -228,9 +228,9 @@ func inBlock(b schema.SingleNestedBlock, names ...string) schema.SingleNestedBlo
 	return b
 }
 
-func stringList(description string, extra ...validator.List) schema.ListAttribute {
+func stringList(description string) schema.ListAttribute {
 	return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: description,
-		Validators: append([]validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}, extra...)}
+		Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}}
 }
 
 func labelMap(description string) schema.MapAttribute {
@@ -245,9 +245,9 @@ func annotationMap(description string) schema.MapAttribute {
 
 // int32Attr is an optional integer that lands in an int32 field: the range
 // keeps it from wrapping around on its way to the API server.
-func int32Attr(description string, min int64) schema.Int64Attribute {
+func int32Attr(description string, least int64) schema.Int64Attribute {
 	return schema.Int64Attribute{Optional: true, MarkdownDescription: description,
-		Validators: []validator.Int64{int64validator.Between(min, math.MaxInt32)}}
+		Validators: []validator.Int64{int64validator.Between(least, math.MaxInt32)}}
 }
 
 // idAttr is a user or group ID: the API server takes 0 to 2147483647

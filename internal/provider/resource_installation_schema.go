@@ -112,14 +112,18 @@ type componentDoc struct {
 	logLevel   string // upstream's --zap-log-level
 	logFormat  string // upstream's --zap-encoder, or controller-runtime's default
 	chart      string // its key in KEDA's chart values
+	// replicasNote is what KEDA's chart says about more replicas.
+	replicasNote string
 }
 
 var componentDocs = map[install.Component]componentDoc{
 	install.Operator: {title: "operator", deployment: install.DeploymentName(install.Operator), image: "kedacore/keda",
-		selector: "app = keda-operator", logLevel: "info", logFormat: "`console`, time encoding `rfc3339`", chart: "operator"},
+		selector: "app = keda-operator", logLevel: "info", logFormat: "`console`, time encoding `rfc3339`", chart: "operator",
+		replicasNote: " Only the elected leader works: more replicas shorten a failover, they do not share the load."},
 	install.MetricsServer: {title: "metrics API server", deployment: install.DeploymentName(install.MetricsServer), image: "kedacore/keda-metrics-apiserver",
 		selector: "app = keda-metrics-apiserver", logLevel: "error",
-		logFormat: "none is passed, so controller-runtime's: `json`, time encoding `rfc3339`", chart: "metricServer"},
+		logFormat: "none is passed, so controller-runtime's: `json`, time encoding `rfc3339`", chart: "metricServer",
+		replicasNote: " KEDA's chart notes that more replicas reduce downtime during a failover, not load."},
 	install.Webhooks: {title: "admission webhooks", deployment: install.DeploymentName(install.Webhooks), image: "kedacore/keda-admission-webhooks",
 		selector: "app = keda-admission-webhooks", logLevel: "info", logFormat: "`console`, time encoding `rfc3339`", chart: "webhooks"},
 }
@@ -131,8 +135,8 @@ func componentAttributes(c install.Component) map[string]schema.Attribute {
 		"image": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			MarkdownDescription: "Full image reference of " + container + "; overrides `image_registry`. Default: `ghcr.io/" + d.image + ":<version>`."},
 		"replicas": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(1, math.MaxInt32)},
-			MarkdownDescription: "Replicas of Deployment `" + d.deployment + "` (`spec.replicas`). Default: upstream's (`1`). " +
-				"Pair it with `pod_disruption_budget`. (KEDA's operator and metrics server elect a leader: more replicas shorten a failover, they do not share the load.)"},
+			MarkdownDescription: "Replicas of Deployment `" + d.deployment + "` (`spec.replicas`), at least 1. Default: upstream's (`1`). " +
+				"Pair it with `pod_disruption_budget`." + d.replicasNote},
 		"log_level": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.ZapLevel()},
 			MarkdownDescription: "Log level, the `--zap-log-level` argument of " + container + ": `debug`, `info`, `error`, `panic`, " +
 				"or an integer above 0 for more verbose debug levels. Default: upstream's (`" + d.logLevel + "`)."},
