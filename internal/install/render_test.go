@@ -10,22 +10,29 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// With default settings the objects installed are KEDA's release manifest,
-// object for object.
+// With default settings the objects installed are KEDA's release manifest of
+// the version, object for object.
 func TestRenderDefaultsEqualUpstream(t *testing.T) {
-	upstream, err := Objects()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Render(Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(upstream) != 26 {
-		t.Fatalf("the bundled manifest has %d objects, KEDA's release has 26", len(upstream))
-	}
-	if diff := cmp.Diff(upstream, got); diff != "" {
-		t.Fatalf("default rendering differs from upstream (-upstream +rendered):\n%s", diff)
+	// KEDA 2.21 added the aggregated ClusterRoles keda:edit and keda:view.
+	want := map[Version]int{V2_19_0: 24, V2_20_2: 24, V2_21_0: 26}
+	for _, v := range Versions {
+		upstream, err := ObjectsOf(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Render(Params{Version: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(upstream) != want[v] {
+			t.Errorf("the bundled manifest of %s has %d objects, KEDA's release has %d", v, len(upstream), want[v])
+		}
+		if diff := cmp.Diff(upstream, got); diff != "" {
+			t.Errorf("default rendering of %s differs from upstream (-upstream +rendered):\n%s", v, diff)
+		}
+		if image := container(t, find(got, "Deployment", "keda-operator"))["image"]; image != "ghcr.io/kedacore/keda:"+string(v) {
+			t.Errorf("%s operator image %v", v, image)
+		}
 	}
 }
 

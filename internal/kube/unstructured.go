@@ -28,6 +28,7 @@ var resourceFor = map[schema.GroupKind]struct {
 	{Group: "", Kind: "ServiceAccount"}:                                             {"serviceaccounts", true},
 	{Group: "", Kind: "Service"}:                                                    {"services", true},
 	{Group: "apps", Kind: "Deployment"}:                                             {"deployments", true},
+	{Group: "policy", Kind: "PodDisruptionBudget"}:                                  {"poddisruptionbudgets", true},
 	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole"}:                       {"clusterroles", false},
 	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRoleBinding"}:                {"clusterrolebindings", false},
 	{Group: "rbac.authorization.k8s.io", Kind: "Role"}:                              {"roles", true},
