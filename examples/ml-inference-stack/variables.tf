@@ -45,3 +45,15 @@ variable "prometheus_secret" {
   type        = string
   default     = "prometheus-creds"
 }
+
+variable "queue_polling_interval" {
+  description = "Seconds between KEDA's checks of the queue worker's queue."
+  type        = number
+  default     = 15
+}
+
+variable "queue_cooldown_period" {
+  description = "Seconds the queue worker's queue must stay empty before the worker is scaled back to zero."
+  type        = number
+  default     = 30
+}
