@@ -177,7 +177,7 @@ func TestGuideHCPTerraform_variablesPlanOffline(t *testing.T) {
 	useRegistryNamespace(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true}},
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true}},
 	})
 }
 
