@@ -24,19 +24,21 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kedaml/terraform-provider-keda/internal/acctest"
 )
 
 const hcpGuideDir = "../../examples/guides/hcp-terraform"
 
-// The HCP Terraform guide's environment-variable variant, as a remote run
-// sees it: objects created by an earlier run are refreshed and planned with
-// nothing but KUBE_HOST, KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA set, the
-// token a ServiceAccount's, bound to a Role that grants only `get` on KEDA's
-// objects (the guide says a plan needs no more). Both plans are empty; a
-// change made outside Terraform shows in the refresh; and each variable is
-// shown to be the one in use: a ServiceAccount without the Role is
+// The HCP Terraform guide's environment-variable variant, as remote runs
+// see it: nothing but KUBE_HOST, KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA
+// set, the token a ServiceAccount's. With the guide's own RBAC (rbac.yaml)
+// a run applies the guide's configuration and destroys it; a later run's
+// refresh and plan of those existing objects, as a ServiceAccount whose Role
+// grants only `get` on KEDA's objects (the guide says a plan needs no more),
+// are empty, and a change made outside Terraform shows in the refresh. Each
+// variable is shown to be the one in use: a ServiceAccount without a Role is
 // forbidden by name, and a CA that did not sign the server's certificate
 // fails the TLS handshake.
 func TestAccGuideHCPTerraform_envVarsOnly(t *testing.T) {
@@ -57,26 +59,26 @@ func TestAccGuideHCPTerraform_envVarsOnly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(strings.ReplaceAll(string(config), `"ml-inference"`, `"`+ns+`"`)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	admin := []string{"KUBE_CONFIG_PATH=" + cp.KubeconfigPath}
-	if code, out := w.terraform(t, dir, admin, "apply", "-auto-approve", "-input=false"); code != 0 {
-		t.Fatalf("the first run's apply exited %d:\n%s", code, out)
-	}
-	t.Cleanup(func() {
-		if code, out := w.terraform(t, dir, admin, "destroy", "-auto-approve", "-input=false"); code != 0 {
-			t.Errorf("destroy exited %d:\n%s", code, out)
-		}
-	})
-
-	reader := readOnlyServiceAccountToken(ctx, t, ns, "terraform", true)
-	stranger := readOnlyServiceAccountToken(ctx, t, ns, "stranger", false)
 	if len(cp.Config.CAData) == 0 {
 		t.Fatal("the control plane's client config has no CA data")
 	}
+	ca := string(cp.Config.CAData)
 	remote := func(token, ca string) []string {
 		return []string{"KUBE_HOST=" + cp.Config.Host, "KUBE_TOKEN=" + token, "KUBE_CLUSTER_CA_CERT_DATA=" + ca}
 	}
-	ca := string(cp.Config.CAData)
 
+	applier := guideServiceAccountToken(ctx, t, ns)
+	if code, out := w.terraform(t, dir, remote(applier, ca), "apply", "-auto-approve", "-input=false"); code != 0 {
+		t.Fatalf("apply as the guide's ServiceAccount: exit %d:\n%s", code, out)
+	}
+	t.Cleanup(func() {
+		if code, out := w.terraform(t, dir, remote(applier, ca), "destroy", "-auto-approve", "-input=false"); code != 0 {
+			t.Errorf("destroy as the guide's ServiceAccount: exit %d:\n%s", code, out)
+		}
+	})
+
+	reader := readOnlyServiceAccountToken(ctx, t, ns, "reader", true)
+	stranger := readOnlyServiceAccountToken(ctx, t, ns, "stranger", false)
 	if code, out := w.terraform(t, dir, remote(reader, ca), "plan", "-refresh-only", "-input=false", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("refresh-only plan with KUBE_HOST/KUBE_TOKEN/KUBE_CLUSTER_CA_CERT_DATA: exit %d, want 0 (no changes):\n%s", code, out)
 	}
@@ -97,12 +99,77 @@ func TestAccGuideHCPTerraform_envVarsOnly(t *testing.T) {
 
 	code, out = w.terraform(t, dir, remote(stranger, ca), "plan", "-input=false")
 	if code != 1 || !regexp.MustCompile(`(?s)system:serviceaccount:`+ns+`:stranger.*cannot\s+get`).MatchString(out) {
-		t.Fatalf("plan as a ServiceAccount without the Role: exit %d, want it forbidden by name:\n%s", code, out)
+		t.Fatalf("plan as a ServiceAccount without a Role: exit %d, want it forbidden by name:\n%s", code, out)
 	}
 	code, out = w.terraform(t, dir, remote(reader, otherCA(t)), "plan", "-input=false")
 	if code != 1 || !strings.Contains(out, "certificate signed by unknown authority") {
 		t.Fatalf("plan with a CA that did not sign the server's certificate: exit %d, want a TLS verification error:\n%s", code, out)
 	}
+}
+
+// guideServiceAccountToken creates the guide's rbac.yaml in ns (its
+// ServiceAccount, Role and RoleBinding; the long-lived token Secret needs
+// kube-controller-manager's token controller, so a TokenRequest stands in
+// for it) and returns a token of its ServiceAccount.
+func guideServiceAccountToken(ctx context.Context, t *testing.T, ns string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(hcpGuideDir, "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := acctest.Shared().Clientset()
+	account := ""
+	for _, doc := range strings.Split(strings.ReplaceAll(string(data), "ml-inference", ns), "\n---\n") {
+		var meta metav1.TypeMeta
+		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+			t.Fatal(err)
+		}
+		switch meta.Kind {
+		case "ServiceAccount":
+			var sa corev1.ServiceAccount
+			if err := yaml.UnmarshalStrict([]byte(doc), &sa); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &sa, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			account = sa.Name
+		case "Role":
+			var role rbacv1.Role
+			if err := yaml.UnmarshalStrict([]byte(doc), &role); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.RbacV1().Roles(ns).Create(ctx, &role, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		case "RoleBinding":
+			var binding rbacv1.RoleBinding
+			if err := yaml.UnmarshalStrict([]byte(doc), &binding); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.RbacV1().RoleBindings(ns).Create(ctx, &binding, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		case "Secret":
+		default:
+			t.Fatalf("rbac.yaml: unexpected kind %q", meta.Kind)
+		}
+	}
+	if account == "" {
+		t.Fatal("rbac.yaml has no ServiceAccount")
+	}
+	return requestToken(ctx, t, ns, account)
+}
+
+func requestToken(ctx context.Context, t *testing.T, ns, account string) string {
+	t.Helper()
+	expiry := int64(3600)
+	tr, err := acctest.Shared().Clientset().CoreV1().ServiceAccounts(ns).CreateToken(ctx, account,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Status.Token
 }
 
 // readOnlyServiceAccountToken creates a ServiceAccount in ns, bound (or not) to a
@@ -134,13 +201,7 @@ func readOnlyServiceAccountToken(ctx context.Context, t *testing.T, ns, name str
 			t.Fatal(err)
 		}
 	}
-	expiry := int64(3600)
-	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr.Status.Token
+	return requestToken(ctx, t, ns, name)
 }
 
 // otherCA is a CA certificate that signed nothing the server presents.
