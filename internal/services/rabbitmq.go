@@ -142,9 +142,10 @@ func (r *RabbitMQ) call(method, path, body string, out any) error {
 	return nil
 }
 
-// AddUser creates a user with every right on the default vhost.
+// AddUser creates a user with every right on the default vhost, who may
+// also read queues through the management API (KEDA's http protocol).
 func (r *RabbitMQ) AddUser(user, password string) error {
-	body, _ := json.Marshal(map[string]string{"password": password, "tags": ""})
+	body, _ := json.Marshal(map[string]string{"password": password, "tags": "management"})
 	if err := r.call(http.MethodPut, "/api/users/"+url.PathEscape(user), string(body), nil); err != nil {
 		return err
 	}
