@@ -135,7 +135,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	if err := errors.Join(cpErr, rmqErr, prErr); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(o.out, "kube-apiserver %s, RabbitMQ amqp://127.0.0.1:%d (management :%d), Prometheus %s scraping %s\n",
+	printf(o.out, "kube-apiserver %s, RabbitMQ amqp://127.0.0.1:%d (management :%d), Prometheus %s scraping %s\n",
 		cp.Config.Host, rabbit.AMQPPort, rabbit.HTTPPort, prom.URL(), page.Addr)
 
 	cs := cp.Clientset()
@@ -145,7 +145,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	}
 	app := startApplication(cs, page)
 	stops = append(stops, app.stop)
-	fmt.Fprintf(o.out, "namespace %s: Deployments %s; Secrets rabbitmq-creds and prometheus-creds; queues %s\n",
+	printf(o.out, "namespace %s: Deployments %s; Secrets rabbitmq-creds and prometheus-creds; queues %s\n",
 		namespace, strings.Join(deployments, ", "), strings.Join(queues, ", "))
 
 	config, env, err := workspace(o, work, cp)
@@ -162,7 +162,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	}
 	step(o.out, "terraform apply examples/ml-inference-stack, the provider through dev_overrides, addresses through its variables:")
 	for i := 1; i < len(vars); i += 2 {
-		fmt.Fprintf(o.out, "    %s\n", vars[i])
+		printf(o.out, "    %s\n", vars[i])
 	}
 	if err := terraform(ctx, o.out, config, env, "get"); err != nil {
 		return nil, err
@@ -205,12 +205,12 @@ func run(ctx context.Context, o options) (*result, error) {
 	if res.addresses, err = addresses(ctx, cs, kc); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(o.out, "\ndone in %s.\n", time.Since(started).Round(time.Second))
+	printf(o.out, "\ndone in %s.\n", time.Since(started).Round(time.Second))
 	if !o.keep {
-		fmt.Fprintln(o.out, "To keep it all running and try it yourself: DEMO_KEEP=1 make demo")
+		printLine(o.out, "To keep it all running and try it yourself: DEMO_KEEP=1 make demo")
 		return res, nil
 	}
-	fmt.Fprintf(o.out, `
+	printf(o.out, `
 Everything stays up until Ctrl-C or `+"`make demo-down`"+`:
   export KUBECONFIG=%s
   kubectl -n %s get scaledobjects,scaledjobs,hpa,deployments,jobs
@@ -225,7 +225,7 @@ Everything stays up until Ctrl-C or `+"`make demo-down`"+`:
 	return res, nil
 }
 
-func step(out io.Writer, msg string) { fmt.Fprintf(out, "\n==> %s\n", msg) }
+func step(out io.Writer, msg string) { printf(out, "\n==> %s\n", msg) }
 
 func randomPassword() string {
 	b := make([]byte, 12)
@@ -302,3 +302,11 @@ func terraform(ctx context.Context, out io.Writer, dir string, env []string, arg
 	}
 	return nil
 }
+
+// printf, printLine and printText write the demo's output; a failed write to
+// stdout is nothing the demo can report anywhere.
+func printf(out io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(out, format, args...) }
+
+func printLine(out io.Writer, args ...any) { _, _ = fmt.Fprintln(out, args...) }
+
+func printText(out io.Writer, args ...any) { _, _ = fmt.Fprint(out, args...) }

@@ -35,30 +35,30 @@ type watcher struct {
 
 func (w *watcher) event(format string, args ...any) {
 	if w.live && w.progress != "" {
-		fmt.Fprint(w.out, "\r\033[K")
+		printText(w.out, "\r\033[K")
 	}
-	fmt.Fprintf(w.out, "%6.1fs  %s\n", time.Since(w.start).Seconds(), fmt.Sprintf(format, args...))
+	printf(w.out, "%6.1fs  %s\n", time.Since(w.start).Seconds(), fmt.Sprintf(format, args...))
 	if w.live && w.progress != "" {
-		fmt.Fprint(w.out, w.progress)
+		printText(w.out, w.progress)
 	}
 }
 
 func (w *watcher) status(line string) {
 	line = fmt.Sprintf("%6.1fs  %s", time.Since(w.start).Seconds(), line)
 	if w.live {
-		fmt.Fprint(w.out, "\r\033[K"+line)
+		printText(w.out, "\r\033[K"+line)
 		w.progress = line
 		return
 	}
 	if time.Since(w.printed) >= 5*time.Second {
-		fmt.Fprintln(w.out, line)
+		printLine(w.out, line)
 		w.printed = time.Now()
 	}
 }
 
 func (w *watcher) endStatus() {
 	if w.live && w.progress != "" {
-		fmt.Fprintln(w.out)
+		printLine(w.out)
 	}
 	w.progress = ""
 }
@@ -96,7 +96,7 @@ func (w *watcher) waitReady(ctx context.Context, timeout time.Duration) error {
 		total := len(sos.Items) + len(sjs.Items)
 		if total > 0 && len(notReady) == 0 {
 			w.endStatus()
-			fmt.Fprintf(w.out, "KEDA reports all %d ScaledObjects and %d ScaledJob Ready, %.1f s after its operator started\n",
+			printf(w.out, "KEDA reports all %d ScaledObjects and %d ScaledJob Ready, %.1f s after its operator started\n",
 				len(sos.Items), len(sjs.Items), time.Since(w.start).Seconds())
 			return nil
 		}
@@ -136,7 +136,7 @@ func (w *watcher) scale(ctx context.Context, o options, res *result) error {
 	w.start = time.Now()
 	w.event("%d messages on %s, %d on %s; %s asleep at 0 replicas (KEDA polls every %d s)",
 		o.messages, workerQueue, o.batches, batchQueue, workerDeployment, o.pollingInterval)
-	fmt.Fprintf(w.out, "         (no pod runs here: the demo takes %d messages/s off %s for each replica the worker has)\n",
+	printf(w.out, "         (no pod runs here: the demo takes %d messages/s off %s for each replica the worker has)\n",
 		o.drainPerReplica, workerQueue)
 
 	deadline := w.start.Add(o.scaleTimeout)
@@ -293,7 +293,7 @@ func (w *watcher) table(ctx context.Context, res *result) error {
 		return err
 	}
 	for _, ta := range tas.Items {
-		fmt.Fprintf(w.out, "TriggerAuthentication %s: used by %d ScaledObjects and %d ScaledJobs\n", ta.Name,
+		printf(w.out, "TriggerAuthentication %s: used by %d ScaledObjects and %d ScaledJobs\n", ta.Name,
 			countNames(ta.Status.ScaledObjectNamesStr), countNames(ta.Status.ScaledJobNamesStr))
 	}
 	return nil
