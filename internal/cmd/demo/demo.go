@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -170,7 +172,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	// The control plane has no kubelet, so KEDA's own Pods never run: the
 	// installation is applied without waiting for them, and KEDA's operator
 	// runs next to the control plane instead, as KEDA's developers run it.
-	applyArgs := append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings"}, vars...)
+	applyArgs := append([]string{"apply", "-auto-approve", "-input=false"}, vars...)
 	if err := terraform(ctx, o.out, config, env, applyArgs...); err != nil {
 		return nil, err
 	}
@@ -293,15 +295,28 @@ func workspace(o options, work string, cp *acctest.ControlPlane) (string, []stri
 	return config, env, nil
 }
 
+// terraform runs the CLI in dir. Of its output it shows the lines that say
+// what happened (the plan's summary, each resource created, the end), and
+// all of it when it fails.
 func terraform(ctx context.Context, out io.Writer, dir string, env []string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd := exec.CommandContext(ctx, "terraform", append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = dir, env
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	if err != nil {
+		printText(out, buf.String())
 		return fmt.Errorf("terraform %s: %w", args[0], err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if terraformSummary.MatchString(line) {
+			printf(out, "    %s\n", strings.TrimSpace(line))
+		}
 	}
 	return nil
 }
+
+var terraformSummary = regexp.MustCompile(`^(Plan: |Apply complete|\S+: Creation complete|- \S+ in |Warning: )`)
 
 // printf, printLine and printText write the demo's output; a failed write to
 // stdout is nothing the demo can report anywhere.
