@@ -29,7 +29,7 @@ variable "rabbitmq_management_host" {
 }
 
 variable "rabbitmq_secret" {
-  description = "Secret in namespace with the RabbitMQ credentials: keys username, password, and host (a full amqp:// URL, for the module's worker)."
+  description = "Secret in namespace with the RabbitMQ credentials, keys username and password; the batch Jobs also read it as their environment."
   type        = string
   default     = "rabbitmq-creds"
 }
