@@ -57,20 +57,22 @@ resource "keda_trigger_authentication" "prometheus" {
 # ------------------------------------------------------------- queue workers
 
 # The guide's first queue worker, through the reusable module: scales to
-# zero when inference_requests is empty.
+# zero when inference_requests is empty. It shares the credentials above
+# instead of creating a TriggerAuthentication of its own.
 module "queue_worker" {
   source = "../modules/queue-worker-autoscaling"
 
-  name                 = "benthos-ml-worker"
-  namespace            = var.namespace
-  queue_name           = "inference_requests"
-  rabbitmq_secret      = { name = var.rabbitmq_secret, key = "host" }
-  messages_per_replica = 5
-  min_replicas         = 0
-  max_replicas         = 20
-  polling_interval     = 15
-  cooldown_period      = 30
-  labels               = local.labels
+  name                   = "benthos-ml-worker"
+  namespace              = var.namespace
+  queue_name             = "inference_requests"
+  trigger_authentication = { name = keda_trigger_authentication.rabbitmq.metadata.name }
+  rabbitmq_host          = var.rabbitmq_host
+  messages_per_replica   = 5
+  min_replicas           = 0
+  max_replicas           = 20
+  polling_interval       = var.queue_polling_interval
+  cooldown_period        = var.queue_cooldown_period
+  labels                 = local.labels
 
   depends_on = [keda_installation.this]
 }

@@ -19,6 +19,15 @@ output "scaled_objects" {
   )
 }
 
+output "queue_worker" {
+  description = "The module's queue worker: its ScaledObject's id, its HPA and KEDA's status."
+  value = {
+    id       = module.queue_worker.id
+    hpa_name = module.queue_worker.hpa_name
+    status   = module.queue_worker.status
+  }
+}
+
 output "scaled_job" {
   description = "The batch-inference ScaledJob."
   value       = keda_ml_scaled_job.batch_inference.metadata.name
@@ -29,7 +38,6 @@ output "trigger_authentications" {
   value = [
     keda_trigger_authentication.rabbitmq.metadata.name,
     keda_trigger_authentication.prometheus.metadata.name,
-    module.queue_worker.trigger_authentication_name,
   ]
 }
 

@@ -29,7 +29,7 @@ variable "rabbitmq_management_host" {
 }
 
 variable "rabbitmq_secret" {
-  description = "Secret in namespace with the RabbitMQ credentials: keys username, password, and host (a full amqp:// URL, for the module's worker)."
+  description = "Secret in namespace with the RabbitMQ credentials, keys username and password; the batch Jobs also read it as their environment."
   type        = string
   default     = "rabbitmq-creds"
 }
@@ -44,4 +44,16 @@ variable "prometheus_secret" {
   description = "Secret in namespace with the Prometheus basic-auth credentials: keys username and password."
   type        = string
   default     = "prometheus-creds"
+}
+
+variable "queue_polling_interval" {
+  description = "Seconds between KEDA's checks of the queue worker's queue."
+  type        = number
+  default     = 15
+}
+
+variable "queue_cooldown_period" {
+  description = "Seconds the queue worker's queue must stay empty before the worker is scaled back to zero."
+  type        = number
+  default     = 30
 }

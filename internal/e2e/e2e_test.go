@@ -4,10 +4,7 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"regexp"
 	"testing"
 	"time"
@@ -175,8 +172,8 @@ resource "keda_ml_scaled_object" "worker" {
 // empty.
 func TestE2E_queueWorkerScaledToZero(t *testing.T) {
 	t.Parallel()
-	ns := namespace(t, "queue-worker", "worker", 0, map[string]string{"host": env.rabbit.amqpURL("guest", "guest")})
-	env.rabbit.declareQueue(t, "inference_requests")
+	ns := namespace(t, "queue-worker", "worker", 0, map[string]string{"host": env.rabbit.AMQPURL("guest", "guest")})
+	must(t, env.rabbit.DeclareQueue("inference_requests"))
 	cs, _ := clients()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -206,14 +203,14 @@ func TestE2E_queueWorkerScaledToZero(t *testing.T) {
 					if err := replicas(ns, "worker", 0); err != nil {
 						return err
 					}
-					env.rabbit.publish(t, "inference_requests", 3)
+					must(t, env.rabbit.Publish("inference_requests", 3))
 					if err := replicas(ns, "worker", 1); err != nil {
 						return err
 					}
 					if err := scaledObjectCondition(ns, "worker", v1alpha1.ConditionActive, metav1.ConditionTrue); err != nil {
 						return err
 					}
-					env.rabbit.purge(t, "inference_requests")
+					must(t, env.rabbit.Purge("inference_requests"))
 					return replicas(ns, "worker", 0)
 				},
 			),
@@ -225,8 +222,8 @@ func TestE2E_queueWorkerScaledToZero(t *testing.T) {
 // http protocol supports: KEDA accepts it.
 func TestE2E_httpProtocolMessageRate(t *testing.T) {
 	t.Parallel()
-	ns := namespace(t, "message-rate", "worker", 1, map[string]string{"host": env.rabbit.httpURL("guest", "guest")})
-	env.rabbit.declareQueue(t, "rate_requests")
+	ns := namespace(t, "message-rate", "worker", 1, map[string]string{"host": env.rabbit.HTTPURL("guest", "guest")})
+	must(t, env.rabbit.DeclareQueue("rate_requests"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
@@ -245,8 +242,8 @@ func TestE2E_httpProtocolMessageRate(t *testing.T) {
 // wait for Ready, apply fails with KEDA's own message.
 func TestE2E_wrongPasswordFailsWithKEDAsMessage(t *testing.T) {
 	t.Parallel()
-	ns := namespace(t, "wrong-password", "worker", 0, map[string]string{"host": env.rabbit.amqpURL("guest", "not-the-password")})
-	env.rabbit.declareQueue(t, "locked_requests")
+	ns := namespace(t, "wrong-password", "worker", 0, map[string]string{"host": env.rabbit.AMQPURL("guest", "not-the-password")})
+	must(t, env.rabbit.DeclareQueue("locked_requests"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
@@ -262,7 +259,7 @@ func TestE2E_prometheusLatencyActivation(t *testing.T) {
 	t.Parallel()
 	ns := namespace(t, "latency", "llm-api", 1, nil)
 	series := `inference_latency_seconds{service="llm-api"}`
-	env.metrics.set(series, 0.1)
+	env.metrics.Set(series, 0.1)
 	config := fmt.Sprintf(`
 resource "keda_ml_scaled_object" "latency" {
   metadata {
@@ -285,7 +282,7 @@ resource "keda_ml_scaled_object" "latency" {
     }
   }
 }
-`, ns, env.prometheus.url())
+`, ns, env.prometheus.URL())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
@@ -294,48 +291,15 @@ resource "keda_ml_scaled_object" "latency" {
 				if err := scaledObjectCondition(ns, "llm-api", v1alpha1.ConditionActive, metav1.ConditionFalse); err != nil {
 					return err
 				}
-				env.metrics.set(series, 1.2)
+				env.metrics.Set(series, 1.2)
 				if err := scaledObjectCondition(ns, "llm-api", v1alpha1.ConditionActive, metav1.ConditionTrue); err != nil {
 					return err
 				}
-				env.metrics.set(series, 0.1)
+				env.metrics.Set(series, 0.1)
 				return scaledObjectCondition(ns, "llm-api", v1alpha1.ConditionActive, metav1.ConditionFalse)
 			},
 		}},
 	})
-}
-
-// promQuery runs an instant query and returns its series' labels and
-// values.
-func promQuery(query string) ([]map[string]string, []string, error) {
-	resp, err := http.Get(env.prometheus.url() + "/api/v1/query?query=" + url.QueryEscape(query))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var out struct {
-		Status string `json:"status"`
-		Data   struct {
-			Result []struct {
-				Metric map[string]string `json:"metric"`
-				Value  [2]any            `json:"value"`
-			} `json:"result"`
-		} `json:"data"`
-		Error string `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, nil, err
-	}
-	if out.Status != "success" {
-		return nil, nil, fmt.Errorf("query %q: %s", query, out.Error)
-	}
-	var labels []map[string]string
-	var values []string
-	for _, r := range out.Data.Result {
-		labels = append(labels, r.Metric)
-		values = append(values, fmt.Sprint(r.Value[1]))
-	}
-	return labels, values, nil
 }
 
 // The gpu trigger on DCGM-shaped series: the generated query sums the GPU
@@ -349,9 +313,9 @@ func TestE2E_gpuTriggerOnDCGMSeries(t *testing.T) {
 	}
 	podA, podB := dcgm("llm-server-7d9f8b6c5-abcde", "0", "GPU-0a"), dcgm("llm-server-7d9f8b6c5-fghij", "1", "GPU-1b")
 	foreign := dcgm("embedder-5c6d7f8-xyz12", "2", "GPU-2c")
-	env.metrics.set(podA, 10)
-	env.metrics.set(podB, 10)
-	env.metrics.set(foreign, 95)
+	env.metrics.Set(podA, 10)
+	env.metrics.Set(podB, 10)
+	env.metrics.Set(foreign, 95)
 	config := fmt.Sprintf(`
 resource "keda_ml_scaled_object" "gpu" {
   metadata {
@@ -374,7 +338,7 @@ resource "keda_ml_scaled_object" "gpu" {
     }
   }
 }
-`, ns, env.prometheus.url())
+`, ns, env.prometheus.URL())
 	_, kc := clients()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -391,7 +355,7 @@ resource "keda_ml_scaled_object" "gpu" {
 				}
 				// Target pods at 10 + 10; the foreign pod's 95 would make it active.
 				err = eventually(30*time.Second, "the generated query over the scraped series", func() error {
-					labels, values, err := promQuery(query)
+					labels, values, err := env.prometheus.Query(query)
 					if err != nil {
 						return err
 					}
@@ -409,8 +373,8 @@ resource "keda_ml_scaled_object" "gpu" {
 				if err := scaledObjectCondition(ns, "llm-server", v1alpha1.ConditionActive, metav1.ConditionFalse); err != nil {
 					return err
 				}
-				env.metrics.set(podA, 40)
-				env.metrics.set(podB, 30)
+				env.metrics.Set(podA, 40)
+				env.metrics.Set(podB, 30)
 				return scaledObjectCondition(ns, "llm-server", v1alpha1.ConditionActive, metav1.ConditionTrue)
 			},
 		}},
@@ -421,8 +385,8 @@ resource "keda_ml_scaled_object" "gpu" {
 // never more than max_replica_count.
 func TestE2E_batchInferenceScaledJob(t *testing.T) {
 	t.Parallel()
-	ns := namespace(t, "batch", "", 0, map[string]string{"host": env.rabbit.amqpURL("guest", "guest")})
-	env.rabbit.declareQueue(t, "batches")
+	ns := namespace(t, "batch", "", 0, map[string]string{"host": env.rabbit.AMQPURL("guest", "guest")})
+	must(t, env.rabbit.DeclareQueue("batches"))
 	const maxJobs = 3
 	config := fmt.Sprintf(triggerAuth, ns) + fmt.Sprintf(`
 resource "keda_ml_scaled_job" "batch" {
@@ -479,7 +443,7 @@ resource "keda_ml_scaled_job" "batch" {
 				} else if n != 0 {
 					return fmt.Errorf("%d Jobs before any message", n)
 				}
-				env.rabbit.publish(t, "batches", 5)
+				must(t, env.rabbit.Publish("batches", 5))
 				err := eventually(60*time.Second, fmt.Sprintf("%d Jobs for 5 queued batches", maxJobs), func() error {
 					n, err := countJobs()
 					if err == nil && n != maxJobs {
