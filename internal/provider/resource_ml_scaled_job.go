@@ -61,7 +61,8 @@ func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		MarkdownDescription: "A KEDA `ScaledJob` for batch inference: KEDA starts one Kubernetes Job per unit of queued work " +
 			"(up to `max_replica_count`), from a typed Job template with GPU limits, volumes, tolerations and the like. " +
 			"Takes the same typed triggers as `keda_ml_scaled_object`, except `cpu` and `memory`, which KEDA cannot scale jobs on. " +
-			"A `gpu` trigger here matches the pods of the ScaledJob's Jobs (named after the ScaledJob).",
+			"A `gpu` trigger here matches the pods of the ScaledJob's Jobs (named after the ScaledJob) and warns at plan: " +
+			"GPU load is not pending work, so it cannot start the first Job.",
 		Attributes: attrs,
 		Blocks:     blocks,
 	}
@@ -91,6 +92,7 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if req.Config.Raw.IsFullyKnown() {
 		resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, plan.Metadata.ObjectMeta())...)
 	}
+	resp.Diagnostics.Append(keda.WarnScaledJob(plan.ScaledJobSpecModel)...)
 }
 
 func (r *scaledJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

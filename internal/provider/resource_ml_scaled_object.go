@@ -143,6 +143,7 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Config.Raw.IsFullyKnown() {
 		resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, plan.Metadata.ObjectMeta())...)
 	}
+	resp.Diagnostics.Append(keda.WarnScaledObject(plan.ScaledObjectSpecModel, ns)...)
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
