@@ -58,6 +58,7 @@ func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	blocks["metadata"] = keda.MetadataBlock("ScaledJob", true)
 	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
 	resp.Schema = schema.Schema{
+		Version: statusSchemaVersion,
 		MarkdownDescription: "A KEDA `ScaledJob` for batch inference: KEDA starts one Kubernetes Job per unit of queued work " +
 			"(up to `max_replica_count`), from a typed Job template with GPU limits, volumes, tolerations and the like. " +
 			"Takes the same typed triggers as `keda_ml_scaled_object`, except `cpu` and `memory`, which KEDA cannot scale jobs on. " +
