@@ -243,5 +243,8 @@ func (p *kedaProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *kedaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewScaledObjectDataSource,
+		NewScaledJobDataSource,
+	}
 }
