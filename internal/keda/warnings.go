@@ -243,7 +243,7 @@ func counterSelector(e parser.Expr) *parser.VectorSelector {
 
 func counterName(vs *parser.VectorSelector) string {
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+		if m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual {
 			return m.Value
 		}
 	}

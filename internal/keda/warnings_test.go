@@ -20,14 +20,14 @@ func wMetricType(t TriggerModel, mt string) TriggerModel {
 	return t
 }
 
-// wGPU is a gpu trigger as the plan holds it: defaults filled in, the
+// wGPU is a gpu trigger in namespace ml as the plan holds it: defaults filled in, the
 // generated query computed.
-func wGPU(ns, target string) TriggerModel {
+func wGPU(target string) TriggerModel {
 	g := &GPUModel{
 		ServerAddress: types.StringValue("http://prometheus:9090"), Metric: types.StringValue(string(GPUUtilization)),
 		Target: types.Float64Value(70), NamespaceLabel: types.StringValue("namespace"), PodLabel: types.StringValue("pod"),
 	}
-	g.Query = types.StringValue(g.GeneratedQuery(TriggerContext{Namespace: ns, TargetName: target}))
+	g.Query = types.StringValue(g.GeneratedQuery(TriggerContext{Namespace: "ml", TargetName: target}))
 	return TriggerModel{GPU: g}
 }
 
@@ -213,7 +213,7 @@ func TestWarnScaledObject_ownPodsFromZero(t *testing.T) {
 	at := path.Root("min_replica_count")
 	const summary = "Cannot scale up from zero"
 	ns := types.StringValue("ml")
-	own := wGPU("ml", "llm-server")
+	own := wGPU("llm-server")
 	cpu := TriggerModel{CPU: &ResourceModel{Utilization: types.Int64Value(70)}}
 	fires := map[string]ScaledObjectSpecModel{
 		"gpu only, min wUnset": wSO(wUnset, wInt(8), own),
@@ -227,17 +227,17 @@ func TestWarnScaledObject_ownPodsFromZero(t *testing.T) {
 		})
 	}
 
-	elsewhere := wGPU("ml", "llm-server")
+	elsewhere := wGPU("llm-server")
 	elsewhere.GPU.PodNamePrefix = types.StringValue("llm-router")
 	elsewhere.GPU.Query = types.StringValue(elsewhere.GPU.GeneratedQuery(TriggerContext{Namespace: "ml", TargetName: "llm-server"}))
-	otherNS := wGPU("ml", "llm-server")
+	otherNS := wGPU("llm-server")
 	otherNS.GPU.PodNamespace = types.StringValue("serving")
 	otherNS.GPU.Query = types.StringValue(otherNS.GPU.GeneratedQuery(TriggerContext{Namespace: "ml", TargetName: "llm-server"}))
-	sameNS := wGPU("ml", "llm-server")
+	sameNS := wGPU("llm-server")
 	sameNS.GPU.PodNamespace = types.StringValue("ml")
-	overridden := wGPU("ml", "llm-server")
+	overridden := wGPU("llm-server")
 	overridden.GPU.Query = types.StringValue(`sum(DCGM_FI_DEV_GPU_UTIL{namespace="ml",pod=~"llm-router-.*"})`)
-	unknownPrefix := wGPU("ml", "llm-server")
+	unknownPrefix := wGPU("llm-server")
 	unknownPrefix.GPU.PodNamePrefix, unknownPrefix.GPU.Query = types.StringUnknown(), types.StringUnknown()
 	unknownTarget := wSO(wUnset, wInt(8), own)
 	unknownTarget.ScaleTargetRef = &ScaleTargetRefModel{Name: types.StringUnknown()}
@@ -274,7 +274,7 @@ func TestWarnScaledObject_ownPodsFromZero(t *testing.T) {
 // (pkg/scaling/executor/scale_jobs.go: the number of Jobs follows
 // queueLength / targetAverageValue); GPU load is not work waiting.
 func TestWarnScaledJob_gpu(t *testing.T) {
-	job := ScaledJobSpecModel{Trigger: []TriggerModel{wQueue(), wGPU("ml", "batch")}}
+	job := ScaledJobSpecModel{Trigger: []TriggerModel{wQueue(), wGPU("batch")}}
 	assertOneWarning(t, WarnScaledJob(job), path.Root("trigger").AtListIndex(1).AtName("gpu"), "GPU load is not pending work")
 
 	job.Trigger = job.Trigger[:1]
