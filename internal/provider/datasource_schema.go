@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,8 +33,17 @@ func computedAttributes(attrs map[string]rschema.Attribute, blocks map[string]rs
 	return out, nil
 }
 
+// readOnly is a resource's description of an attribute, without what only
+// writing it needs to know.
+func readOnly(desc string) string {
+	for _, p := range []string{"Required in this block. ", "Required. "} {
+		desc = strings.TrimPrefix(desc, p)
+	}
+	return desc
+}
+
 func computedAttribute(a rschema.Attribute) (dschema.Attribute, error) {
-	desc, sensitive := a.GetMarkdownDescription(), a.IsSensitive()
+	desc, sensitive := readOnly(a.GetMarkdownDescription()), a.IsSensitive()
 	switch a := a.(type) {
 	case rschema.StringAttribute:
 		return dschema.StringAttribute{Computed: true, MarkdownDescription: desc, Sensitive: sensitive}, nil
@@ -60,7 +70,7 @@ func computedAttribute(a rschema.Attribute) (dschema.Attribute, error) {
 }
 
 func computedBlock(b rschema.Block) (dschema.Attribute, error) {
-	desc := b.GetMarkdownDescription()
+	desc := readOnly(b.GetMarkdownDescription())
 	switch b := b.(type) {
 	case rschema.SingleNestedBlock:
 		nested, err := computedAttributes(b.Attributes, b.Blocks)
