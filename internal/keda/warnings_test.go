@@ -282,3 +282,15 @@ func TestWarnScaledJob_gpu(t *testing.T) {
 		t.Fatalf("a queue trigger alone: want no warning, got %v", diags)
 	}
 }
+
+// What the warnings cost a plan: one ScaledObject with two prometheus
+// queries to parse (reported, not asserted).
+func BenchmarkWarnScaledObject(b *testing.B) {
+	so := wSO(wInt(1), wInt(15), wProm(wQuantile), wProm(`predict_linear(sum(rate(http_requests_total[5m]))[30m:1m], 600)`))
+	ns := types.StringValue("ml")
+	for b.Loop() {
+		if diags := WarnScaledObject(so, ns); len(diags) != 1 {
+			b.Fatalf("want the quantile warning only, got %v", diags)
+		}
+	}
+}
