@@ -145,7 +145,9 @@ resource "keda_ml_scaled_object" "ml_service" {
   depends_on = [keda_installation.this]
 }
 
-# Latency: add replicas while the p95 inference latency is above 500 ms.
+# Latency: add replicas while the p95 inference latency is above 500 ms. A
+# latency is not a load to share out, so the metric type is Value: the HPA
+# scales the current replicas by p95 / 500 ms.
 resource "keda_ml_scaled_object" "latency" {
   metadata {
     name      = "ml-latency-scaler"
@@ -159,6 +161,7 @@ resource "keda_ml_scaled_object" "latency" {
   max_replica_count = 15
 
   trigger {
+    metric_type = "Value"
     prometheus {
       server_address       = var.prometheus_address
       query                = "histogram_quantile(0.95, sum(rate(inference_latency_ms_bucket{service=\"ml-api\"}[2m])) by (le))"
@@ -173,7 +176,9 @@ resource "keda_ml_scaled_object" "latency" {
 }
 
 # Multi-metric: queue and latency together, through a formula over the
-# named triggers.
+# named triggers: scale on the queue, twice as eagerly while the p95
+# latency is above 500 ms. The composite is a load to share out
+# (AverageValue, target 1), as the queue is; the latency picks the share.
 resource "keda_ml_scaled_object" "multi_metric" {
   metadata {
     name      = "ml-multi-metric-scaler"
@@ -188,7 +193,7 @@ resource "keda_ml_scaled_object" "multi_metric" {
 
   advanced {
     scaling_modifiers {
-      formula = "max(queue / 5, latency / 500)"
+      formula = "latency > 500 ? queue / 2.5 : queue / 5"
       target  = "1"
     }
   }
@@ -275,7 +280,9 @@ resource "keda_ml_scaled_object" "scale_to_zero" {
   }
 }
 
-# Predictive: scale on where the request rate will be in 10 minutes.
+# Predictive: scale on the request rate predicted 10 minutes ahead from its
+# trend over the last 30 minutes, 100 requests/s per replica (a prediction
+# of the rate, over a subquery: the raw counter only grows).
 resource "keda_ml_scaled_object" "predictive" {
   metadata {
     name      = "ml-predictive-scaler"
@@ -291,7 +298,7 @@ resource "keda_ml_scaled_object" "predictive" {
   trigger {
     prometheus {
       server_address = var.prometheus_address
-      query          = "sum(predict_linear(http_requests_total{service=\"ml-forecast\"}[30m], 600))"
+      query          = "predict_linear(sum(rate(http_requests_total{service=\"ml-forecast\"}[5m]))[30m:1m], 600)"
       threshold      = 100
       auth_modes     = ["basic"]
     }

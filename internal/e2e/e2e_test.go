@@ -311,7 +311,7 @@ func TestE2E_gpuTriggerOnDCGMSeries(t *testing.T) {
 	dcgm := func(pod, gpu, uuid string) string {
 		return fmt.Sprintf(`DCGM_FI_DEV_GPU_UTIL{namespace=%q,pod=%q,gpu=%q,UUID=%q}`, ns, pod, gpu, uuid)
 	}
-	podA, podB := dcgm("llm-server-7d9f8b6c5-abcde", "0", "GPU-0a"), dcgm("llm-server-7d9f8b6c5-fghij", "1", "GPU-1b")
+	podA, podB := dcgm("llm-server-7d9f8b6c5-x2k4p", "0", "GPU-0a"), dcgm("llm-server-7d9f8b6c5-q2w4r", "1", "GPU-1b")
 	foreign := dcgm("embedder-5c6d7f8-xyz12", "2", "GPU-2c")
 	env.metrics.Set(podA, 10)
 	env.metrics.Set(podB, 10)

@@ -101,7 +101,9 @@ func gpuBlock() schema.SingleNestedBlock {
 	}
 	attrs["pod_namespace"] = optionalString("Namespace of the pods whose GPUs count. Default: the ScaledObject's.",
 		validators.KubeName(validators.DNSLabel))
-	attrs["pod_name_prefix"] = optionalString("Pods named `<prefix>-<hash>-<id>` or `<prefix>-<ordinal>` count. "+
+	attrs["pod_name_prefix"] = optionalString("Pods named as Kubernetes names the pods of a workload called `<prefix>` count: "+
+		"`<prefix>-<hash>-<suffix>` (Deployment), `<prefix>-<suffix>` or `<prefix>-<ordinal>` (StatefulSet), with the hash and "+
+		"suffix Kubernetes generates (letters without vowels and digits), so `<prefix>-canary-…` does not. "+
 		"Default: the scale target's name.", validators.KubeName(validators.DNSSubdomain))
 	attrs["namespace_label"] = schema.StringAttribute{
 		Optional: true, Computed: true, Default: stringdefault.StaticString("namespace"),
@@ -155,9 +157,23 @@ func (g *GPUModel) scope(tc TriggerContext) (nsLabel, ns, podLabel, prefix strin
 // every GPU of the matched pods, and 0 when there are none, so the result is
 // always exactly one series.
 func GenerateGPUQuery(metric GPUMetric, nsLabel, ns, podLabel, prefix string) string {
-	sel := fmt.Sprintf(`{%s="%s",%s=~"%s-([a-z0-9]+-)?[a-z0-9]+"}`, nsLabel, ns, podLabel, promRegexLiteral(prefix))
+	sel := fmt.Sprintf(`{%s="%s",%s=~"%s-%s"}`, nsLabel, ns, podLabel, promRegexLiteral(prefix), gpuPodSuffix)
 	return "sum(" + fmt.Sprintf(gpuMetricExpr[metric], sel) + ") or vector(0)"
 }
+
+// generatedNameChars are the characters of the names Kubernetes generates:
+// generateName's random suffix and a Deployment's pod-template-hash
+// (k8s.io/apimachinery/pkg/util/rand: String and SafeEncodeString). No
+// vowels, so no word such as "canary" is made of them.
+const generatedNameChars = "[bcdfghjklmnpqrstvwxz2456789]"
+
+// gpuPodSuffix is what follows `<prefix>-` in the name of a pod of the
+// workload `<prefix>`: `<hash>-<suffix>` (a Deployment's ReplicaSet; a
+// ScaledJob's Job, itself named `<prefix>-<suffix>`), `<suffix>` (a
+// ReplicaSet, DaemonSet or Job of that name) or `<ordinal>` (a StatefulSet).
+// The hash is a uint32 in those characters, at most 10 of them; the random
+// suffix is 5 (k8s.io/apiserver/pkg/storage/names).
+const gpuPodSuffix = "((" + generatedNameChars + "{1,10}-)?" + generatedNameChars + "{5}|[0-9]+)"
 
 // promRegexLiteral quotes a name for a regex inside a PromQL string, whose
 // backslashes are escapes themselves.
@@ -186,7 +202,8 @@ func (g *GPUModel) metadata(tc TriggerContext) map[string]string {
 	return m
 }
 
-var gpuSelector = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)="([a-z0-9-]*)",([a-zA-Z_][a-zA-Z0-9_]*)=~"([a-z0-9.\\-]+)-\(\[a-z0-9\]\+-\)\?\[a-z0-9\]\+"\}`)
+var gpuSelector = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)="([a-z0-9-]*)",([a-zA-Z_][a-zA-Z0-9_]*)=~"([a-z0-9.\\-]+)-` +
+	regexp.QuoteMeta(gpuPodSuffix) + `"\}`)
 
 // flattenGPU recognises a prometheus trigger as a gpu one: when the prior
 // state had a gpu block here, or (on import) when its query is exactly one

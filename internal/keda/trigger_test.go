@@ -66,7 +66,7 @@ func TestTriggerConversion(t *testing.T) {
 	generic.Metadata = mapValue(map[string]string{"topic": "requests", "lagThreshold": "10"})
 	generic.MetricType = s("AverageValue")
 
-	fbSel := `{exported_namespace="ml",exported_pod=~"gpu-svc-([a-z0-9]+-)?[a-z0-9]+"}`
+	fbSel := `{exported_namespace="ml",exported_pod=~"gpu-svc-(([bcdfghjklmnpqrstvwxz2456789]{1,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5}|[0-9]+)"}`
 	cases := map[string]struct {
 		in   TriggerModel
 		want v1alpha1.ScaleTriggers
@@ -149,7 +149,7 @@ func TestFlattenTriggerFallsBackToUntyped(t *testing.T) {
 
 func TestGenerateGPUQueryEscapesNames(t *testing.T) {
 	q := GenerateGPUQuery(GPUUtilization, "namespace", "ml", "pod", "llm.v2")
-	want := `sum(DCGM_FI_DEV_GPU_UTIL{namespace="ml",pod=~"llm\\.v2-([a-z0-9]+-)?[a-z0-9]+"}) or vector(0)`
+	want := `sum(DCGM_FI_DEV_GPU_UTIL{namespace="ml",pod=~"llm\\.v2-(([bcdfghjklmnpqrstvwxz2456789]{1,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5}|[0-9]+)"}) or vector(0)`
 	if q != want {
 		t.Fatalf("got  %s\nwant %s", q, want)
 	}

@@ -245,5 +245,7 @@ func (p *kedaProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *kedaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewInstallationDataSource,
+		NewScaledObjectDataSource,
+		NewScaledJobDataSource,
 	}
 }

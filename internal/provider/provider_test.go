@@ -105,15 +105,20 @@ func testPlanFails(t *testing.T, config, want string) {
 }
 
 // testPlansOffline checks that config plans changes with no reachable
-// cluster.
+// cluster, and without a warning: a configuration that plans is one the
+// provider has nothing to say about.
 func testPlansOffline(t *testing.T, config string) {
 	t.Helper()
+	rec := &warningRecorder{}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: recordingFactories(rec),
 		Steps: []resource.TestStep{{
 			Config:             offlineProvider + config,
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},
 	})
+	for _, w := range rec.warnings() {
+		t.Errorf("warning: %s", formatWarning(w))
+	}
 }

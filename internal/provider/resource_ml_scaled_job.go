@@ -58,10 +58,12 @@ func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	blocks["metadata"] = keda.MetadataBlock("ScaledJob", true)
 	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
 	resp.Schema = schema.Schema{
+		Version: statusSchemaVersion,
 		MarkdownDescription: "A KEDA `ScaledJob` for batch inference: KEDA starts one Kubernetes Job per unit of queued work " +
 			"(up to `max_replica_count`), from a typed Job template with GPU limits, volumes, tolerations and the like. " +
 			"Takes the same typed triggers as `keda_ml_scaled_object`, except `cpu` and `memory`, which KEDA cannot scale jobs on. " +
-			"A `gpu` trigger here matches the pods of the ScaledJob's Jobs (named after the ScaledJob).",
+			"A `gpu` trigger here matches the pods of the ScaledJob's Jobs (named after the ScaledJob) and warns at plan: " +
+			"GPU load is not pending work, so it cannot start the first Job.",
 		Attributes: attrs,
 		Blocks:     blocks,
 	}
@@ -91,6 +93,7 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	// Each check runs when the values it reads are known, whatever else is
 	// known only after apply.
 	resp.Diagnostics.Append(keda.ValidateScaledJob(plan.ScaledJobSpecModel, *plan.Metadata)...)
+	resp.Diagnostics.Append(keda.WarnScaledJob(plan.ScaledJobSpecModel)...)
 }
 
 func (r *scaledJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,8 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kedaml/terraform-provider-keda/internal/keda"
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
@@ -31,41 +28,6 @@ type scaledObjectModel struct {
 	WaitForReady types.Bool     `tfsdk:"wait_for_ready"`
 	Status       types.Object   `tfsdk:"status"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-}
-
-// statusAttrTypes are the computed `status` of ScaledObjects; ScaledJobs
-// have no fallback.
-func statusAttrTypes(withFallback bool) map[string]attr.Type {
-	t := map[string]attr.Type{
-		"ready":          types.BoolType,
-		"ready_message":  types.StringType,
-		"active":         types.BoolType,
-		"active_message": types.StringType,
-		"paused":         types.BoolType,
-	}
-	if withFallback {
-		t["fallback"], t["fallback_message"] = types.BoolType, types.StringType
-	}
-	return t
-}
-
-func statusAttribute(kind string, withFallback bool) schema.SingleNestedAttribute {
-	attrs := map[string]schema.Attribute{
-		"ready":          schema.BoolAttribute{Computed: true, MarkdownDescription: "KEDA's Ready condition is True: the triggers parse and the target scales."},
-		"ready_message":  schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Ready condition: KEDA's error when not ready."},
-		"active":         schema.BoolAttribute{Computed: true, MarkdownDescription: "At least one trigger is active (above its activation threshold)."},
-		"active_message": schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Active condition."},
-		"paused":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Autoscaling is paused."},
-	}
-	if withFallback {
-		attrs["fallback"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "A trigger keeps failing and the fallback replicas are in force."}
-		attrs["fallback_message"] = schema.StringAttribute{Computed: true, MarkdownDescription: "Message of the Fallback condition."}
-	}
-	return schema.SingleNestedAttribute{
-		Computed:            true,
-		MarkdownDescription: "KEDA's view of the " + kind + ", as of the last refresh.",
-		Attributes:          attrs,
-	}
 }
 
 type scaledObjectResource struct {
@@ -103,6 +65,7 @@ func (r *scaledObjectResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	blocks["metadata"] = keda.MetadataBlock("ScaledObject", true)
 	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
 	resp.Schema = schema.Schema{
+		Version: statusSchemaVersion,
 		MarkdownDescription: "A KEDA `ScaledObject` for an ML inference workload: scales a Deployment, StatefulSet or any " +
 			"resource with a `/scale` subresource on typed triggers — RabbitMQ queues, CPU, memory, Prometheus queries and " +
 			"GPU load from NVIDIA DCGM — or any other KEDA scaler. KEDA's own rules are checked at plan.",
@@ -145,6 +108,7 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// Each check runs when the values it reads are known, whatever else is
 	// known only after apply.
 	resp.Diagnostics.Append(keda.ValidateScaledObject(plan.ScaledObjectSpecModel, *plan.Metadata)...)
+	resp.Diagnostics.Append(keda.WarnScaledObject(plan.ScaledObjectSpecModel, ns)...)
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -180,23 +144,6 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 	}
 	recordApplied(ctx, plan, state, diags, meta.Namespace+"/"+meta.Name, string(out.UID),
 		flattenStatus(out.Status.Conditions, true))
-}
-
-func flattenStatus(c v1alpha1.Conditions, withFallback bool) types.Object {
-	ready, active, paused := c.GetReadyCondition(), c.GetActiveCondition(), c.GetPausedCondition()
-	values := map[string]attr.Value{
-		"ready":          types.BoolValue(ready.Status == metav1.ConditionTrue),
-		"ready_message":  types.StringValue(ready.Message),
-		"active":         types.BoolValue(active.Status == metav1.ConditionTrue),
-		"active_message": types.StringValue(active.Message),
-		"paused":         types.BoolValue(paused.Status == metav1.ConditionTrue),
-	}
-	if withFallback {
-		fallback := c.GetFallbackCondition()
-		values["fallback"] = types.BoolValue(fallback.Status == metav1.ConditionTrue)
-		values["fallback_message"] = types.StringValue(fallback.Message)
-	}
-	return types.ObjectValueMust(statusAttrTypes(withFallback), values)
 }
 
 func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -117,7 +117,7 @@ func TestAccScaledObject_lifecycle(t *testing.T) {
 	getSO := func() (*v1alpha1.ScaledObject, error) {
 		return api.Get(context.Background(), "ml-worker-scaler")
 	}
-	wantQuery := fmt.Sprintf(`sum(DCGM_FI_DEV_GPU_UTIL{namespace="%s",pod=~"ml-worker-([a-z0-9]+-)?[a-z0-9]+"}) or vector(0)`, ns)
+	wantQuery := fmt.Sprintf(`sum(DCGM_FI_DEV_GPU_UTIL{namespace="%s",pod=~"ml-worker-(([bcdfghjklmnpqrstvwxz2456789]{1,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5}|[0-9]+)"}) or vector(0)`, ns)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -60,7 +60,10 @@ resource "keda_ml_scaled_object" "ml_service" {
   }
 }
 
-# Latency: add replicas while the p95 inference latency is above 500 ms.
+# Latency: add replicas while the p95 inference latency is above 500 ms. A
+# latency is not a load to share out, so the metric type is Value: the HPA
+# scales the current replicas by p95 / 500 ms (with the default AverageValue
+# it would ask for ceil(p95 / 500 ms) replicas whatever the load).
 resource "keda_ml_scaled_object" "latency" {
   metadata {
     name      = "ml-latency-scaler"
@@ -73,6 +76,7 @@ resource "keda_ml_scaled_object" "latency" {
   max_replica_count = 15
 
   trigger {
+    metric_type = "Value"
     prometheus {
       server_address       = "http://prometheus.monitoring:9090"
       query                = "histogram_quantile(0.95, sum(rate(inference_latency_ms_bucket{service=\"ml-service\"}[2m])) by (le))"
@@ -167,7 +171,11 @@ resource "keda_ml_scaled_object" "high_priority" {
   }
 }
 
-# Latency and queue together: a formula over named triggers.
+# Latency and queue together, through a formula over the named triggers:
+# scale on the queue, twice as eagerly (2.5 messages per replica instead of
+# 5) while the p95 latency is above 500 ms. The composite metric is a load
+# to share out (AverageValue, target 1), as the queue is; the latency only
+# picks the share.
 resource "keda_ml_scaled_object" "multi_metric" {
   metadata {
     name      = "ml-multi-metric-scaler"
@@ -181,7 +189,7 @@ resource "keda_ml_scaled_object" "multi_metric" {
 
   advanced {
     scaling_modifiers {
-      formula = "max(queue / 5, latency / 500)"
+      formula = "latency > 500 ? queue / 2.5 : queue / 5"
       target  = "1"
     }
   }
@@ -208,7 +216,9 @@ resource "keda_ml_scaled_object" "multi_metric" {
   }
 }
 
-# Predictive: scale on where the request rate will be in 10 minutes.
+# Predictive: scale on the request rate predicted 10 minutes ahead from its
+# trend over the last 30 minutes, 100 requests/s per replica. The prediction
+# runs on the rate (a subquery), never on the raw counter, which only grows.
 resource "keda_ml_scaled_object" "predictive" {
   metadata {
     name      = "ml-predictive-scaler"
@@ -223,7 +233,7 @@ resource "keda_ml_scaled_object" "predictive" {
   trigger {
     prometheus {
       server_address = "http://prometheus.monitoring:9090"
-      query          = "sum(predict_linear(http_requests_total{service=\"ml-service\"}[30m], 600))"
+      query          = "predict_linear(sum(rate(http_requests_total{service=\"ml-service\"}[5m]))[30m:1m], 600)"
       threshold      = 100
     }
   }
