@@ -184,7 +184,7 @@ resource "terraform_data" "topics" {
 
 // What KEDA accepts plans, where it clamps or ignores with a warning only.
 func TestScaledJob_plansWhatKEDAAccepts(t *testing.T) {
-	testPlansOffline(t, scaledJobConfig(`parallelism             = 2147483647
+	testPlansOfflineWarns(t, scaledJobConfig(`parallelism             = 2147483647
     active_deadline_seconds = 0`, `resources {
             limits   = { "nvidia.com/gpu" = "2", cpu = "4" }
             requests = { "nvidia.com/gpu" = "2000m", cpu = "500m" }
@@ -196,14 +196,15 @@ func TestScaledJob_plansWhatKEDAAccepts(t *testing.T) {
   scaling_strategy {
     strategy                              = "custom"
     custom_scaling_queue_length_deduction = -2147483648
-  }`))
+  }`), "The custom strategy falls back to default at scaling_strategy.strategy")
 	// KEDA clamps min to max and ignores the deduction without a running-job percentage.
-	testPlansOffline(t, scaledJobConfig("", "", `max_replica_count = 3
+	testPlansOfflineWarns(t, scaledJobConfig("", "", `max_replica_count = 3
   min_replica_count = 5
   scaling_strategy {
     strategy                              = "accurate"
     custom_scaling_queue_length_deduction = 1
-  }`))
+  }`), "min_replica_count above max_replica_count at min_replica_count",
+		"Ignored without the custom strategy at scaling_strategy.custom_scaling_queue_length_deduction")
 }
 
 // A number beyond its field is refused at plan against a real cluster, and

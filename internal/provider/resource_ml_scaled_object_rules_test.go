@@ -434,7 +434,7 @@ resource "keda_ml_scaled_object" "tolerant" {
 // Deployment and StatefulSet targets (verifyCPUMemoryScalers): another kind
 // plans, with a warning.
 func TestScaledObject_cpuOnlyMinZeroOtherKindPlans(t *testing.T) {
-	testPlansOffline(t, `
+	testPlansOfflineWarns(t, `
 resource "keda_ml_scaled_object" "rollout" {
   metadata {
     name = "rollout"
@@ -448,5 +448,5 @@ resource "keda_ml_scaled_object" "rollout" {
   trigger {
     cpu { utilization = 60 }
   }
-}`)
+}`, "cpu/memory triggers cannot scale to zero at min_replica_count")
 }

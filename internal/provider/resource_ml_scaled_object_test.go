@@ -455,5 +455,7 @@ resource "keda_ml_scaled_object" "bad" {
 // The plan of a ScaledObject with every trigger type never contacts the
 // cluster, and the gpu query is known at plan.
 func TestScaledObject_planWithoutCluster(t *testing.T) {
-	testPlansOffline(t, scaledObjectConfig("ml-inference", 20, ""))
+	testPlansOfflineWarns(t, scaledObjectConfig("ml-inference", 20, ""),
+		"polling_interval does not affect scaling at polling_interval",
+		"cooldown_period has no effect at cooldown_period")
 }

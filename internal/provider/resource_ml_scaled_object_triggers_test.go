@@ -154,7 +154,7 @@ resource "keda_ml_scaled_object" "this" {
 // refused before (issue 13). The plan shows their warnings; none is an
 // error.
 func TestTriggers_planWhatKEDAAccepts(t *testing.T) {
-	testPlansOffline(t, `
+	testPlansOfflineWarns(t, `
 resource "keda_ml_scaled_object" "accepted" {
   metadata {
     name        = "accepted"
@@ -278,7 +278,13 @@ resource "keda_cluster_trigger_authentication" "file" {
   }
   file_path = "prometheus/auth.json"
 }
-`)
+`,
+		// The ScaledJob's.
+		`Deprecated queueLength at trigger[0].metadata["queueLength"]`,
+		"Trigger ignored by ScaledJobs at trigger[1].cpu",
+		// The ScaledObject's.
+		"host_from_env ignored at trigger[2].rabbitmq.host_from_env",
+		"A typed block would hold this trigger at trigger[5].type")
 }
 
 // What KEDA v2.21 rejects (or fails on at every poll) fails at plan, with

@@ -279,3 +279,36 @@ resource "keda_ml_scaled_job" "test" {
 		})
 	}
 }
+
+// testPlansOfflineWarns checks that config plans with no reachable cluster
+// and warns exactly with want, each a "summary at attribute" pair: what KEDA
+// accepts but handles differently from what the config says plans, and the
+// user is told how.
+func testPlansOfflineWarns(t *testing.T, config string, want ...string) {
+	t.Helper()
+	rec := &warningRecorder{}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: recordingFactories(rec),
+		Steps: []resource.TestStep{{
+			Config:             offlineProvider + config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	got := map[string]bool{}
+	for _, w := range rec.warnings() {
+		got[fmt.Sprintf("%s at %s", w.Summary, attributePath(w.Attribute))] = true
+	}
+	wanted := map[string]bool{}
+	for _, w := range want {
+		wanted[w] = true
+		if !got[w] {
+			t.Errorf("missing warning: %s", w)
+		}
+	}
+	for w := range got {
+		if !wanted[w] {
+			t.Errorf("unexpected warning: %s", w)
+		}
+	}
+}
