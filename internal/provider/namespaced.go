@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -84,7 +86,7 @@ type scaledKind interface {
 }
 
 // applyScaled is the write of keda_ml_scaled_object and keda_ml_scaled_job:
-// server-side apply, a warning for fields taken back from other managers,
+// server-side apply over prior (what the state holds; nil on create), a warning for fields taken back from other managers,
 // and, when wait is set, KEDA's verdict on the object. out is the latest
 // version read; ok is false when nothing was written. A verdict against the
 // object is reported but still ok: the object exists and belongs in the
@@ -94,11 +96,13 @@ type scaledKind interface {
 func applyScaled[T scaledKind](ctx context.Context, diags *diag.Diagnostics, kind string,
 	objects func(namespace string) (kube.Objects[T], error),
 	waitReady func(ctx context.Context, namespace, name string) (T, error),
-	meta metav1.ObjectMeta, obj any, wait bool) (out T, ok bool) {
+	meta metav1.ObjectMeta, prior, obj any, wait bool) (out T, ok bool) {
 	api, err := objects(meta.Namespace)
 	if err == nil {
 		var conflicts []kube.FieldConflict
-		out, conflicts, err = api.Apply(ctx, meta.Name, obj)
+		var moved []kube.MovedFields
+		out, conflicts, moved, err = api.ApplyOver(ctx, meta.Name, prior, obj)
+		logMoved(ctx, api.Ref(meta.Name), moved)
 		appendTakenBack(diags, kind, conflicts, err)
 	}
 	var unknown *kube.UnknownFieldsError
@@ -120,4 +124,14 @@ func applyScaled[T scaledKind](ctx context.Context, diags *diag.Diagnostics, kin
 		appendReadinessError(diags, kind, err)
 	}
 	return out, true
+}
+
+// logMoved records the fields taken over from other clients (kubectl,
+// Helm, kubernetes_manifest) because the configuration no longer sets them.
+func logMoved(ctx context.Context, ref string, moved []kube.MovedFields) {
+	for _, m := range moved {
+		tflog.Info(ctx, "took over fields the configuration removed, so that the apply removes them", map[string]any{
+			"object": ref, "manager": m.Manager, "fields": strings.Join(m.Fields, ", "),
+		})
+	}
 }

@@ -97,16 +97,16 @@ func (r *scaledJobResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *scaledJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.write(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *scaledJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	r.write(ctx, req.Plan, &req.State, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
 // write applies the plan and, when asked, waits for KEDA; see
 // scaledObjectResource.write.
-func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, priorState, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
 	var m scaledJobModel
 	diags.Append(plan.Get(ctx, &m)...)
 	if diags.HasError() {
@@ -120,7 +120,22 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, state *t
 		diags.Append(valueOutOfRange("ScaledJob", err))
 		return
 	}
-	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, sj,
+	// What the state holds: the fields it has and the plan drops are taken
+	// over from the clients that made the object before Terraform.
+	var prior any
+	if priorState != nil {
+		var pm scaledJobModel
+		diags.Append(priorState.Get(ctx, &pm)...)
+		if diags.HasError() {
+			return
+		}
+		if pm.Metadata != nil {
+			if p, err := pm.Expand(pm.Metadata.ObjectMeta()); err == nil {
+				prior = p
+			}
+		}
+	}
+	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, prior, sj,
 		m.WaitForReady.ValueBool())
 	if !ok {
 		return

@@ -112,18 +112,18 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 func (r *scaledObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.write(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *scaledObjectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	r.write(ctx, req.Plan, &req.State, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
 // write applies the plan with server-side apply and, when asked, waits for
 // KEDA. The state is the plan plus what the server assigned. When the object
 // was written but KEDA rejects it, the state still records it (with the
 // error), so that the next plan shows the fix as an update.
-func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, priorState, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
 	var m scaledObjectModel
 	diags.Append(plan.Get(ctx, &m)...)
 	if diags.HasError() {
@@ -137,7 +137,22 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, state
 		diags.Append(valueOutOfRange("ScaledObject", err))
 		return
 	}
-	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, so,
+	// What the state holds: the fields it has and the plan drops are taken
+	// over from the clients that made the object before Terraform.
+	var prior any
+	if priorState != nil {
+		var pm scaledObjectModel
+		diags.Append(priorState.Get(ctx, &pm)...)
+		if diags.HasError() {
+			return
+		}
+		if pm.Metadata != nil {
+			if p, err := pm.Expand(pm.Metadata.ObjectMeta()); err == nil {
+				prior = p
+			}
+		}
+	}
+	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, prior, so,
 		m.WaitForReady.ValueBool())
 	if !ok {
 		return

@@ -33,9 +33,11 @@ type authKind[M any] struct {
 	// importID parses an import ID into namespace and name.
 	importID func(string) (namespace, name string, err error)
 	id       func(namespace, name string) string
-	apply    func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error)
-	get      func(ctx context.Context, c *kube.Client, namespace, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error)
-	delete   func(ctx context.Context, c *kube.Client, namespace, name string) error
+	// apply writes the object over prior (what the state holds; nil on
+	// create).
+	apply  func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec, prior *authObject) (metav1.ObjectMeta, []kube.FieldConflict, error)
+	get    func(ctx context.Context, c *kube.Client, namespace, name string) (metav1.ObjectMeta, v1alpha1.TriggerAuthenticationSpec, error)
+	delete func(ctx context.Context, c *kube.Client, namespace, name string) error
 }
 
 type triggerAuthModel[M any] struct {
@@ -55,6 +57,12 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*triggerAuthResource[keda.MetadataModel])(nil)
 )
 
+// authObject is a TriggerAuthentication as the state holds it.
+type authObject struct {
+	meta metav1.ObjectMeta
+	spec v1alpha1.TriggerAuthenticationSpec
+}
+
 // NewTriggerAuthenticationResource is keda_trigger_authentication.
 func NewTriggerAuthenticationResource() resource.Resource {
 	return &triggerAuthResource[keda.MetadataModel]{kind: authKind[keda.MetadataModel]{
@@ -70,16 +78,24 @@ func NewTriggerAuthenticationResource() resource.Resource {
 		},
 		importID: parseNamespacedID,
 		id:       func(ns, name string) string { return ns + "/" + name },
-		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error) {
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec, prior *authObject) (metav1.ObjectMeta, []kube.FieldConflict, error) {
 			api, err := c.TriggerAuthentications(meta.Namespace)
 			if err != nil {
 				return metav1.ObjectMeta{}, nil, err
 			}
-			out, conflicts, err := api.Apply(ctx, meta.Name, &v1alpha1.TriggerAuthentication{
-				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "TriggerAuthentication"},
-				ObjectMeta: meta,
-				Spec:       spec,
-			})
+			object := func(meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) *v1alpha1.TriggerAuthentication {
+				return &v1alpha1.TriggerAuthentication{
+					TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "TriggerAuthentication"},
+					ObjectMeta: meta,
+					Spec:       spec,
+				}
+			}
+			var before any
+			if prior != nil {
+				before = object(prior.meta, prior.spec)
+			}
+			out, conflicts, moved, err := api.ApplyOver(ctx, meta.Name, before, object(meta, spec))
+			logMoved(ctx, api.Ref(meta.Name), moved)
 			if err != nil {
 				return metav1.ObjectMeta{}, conflicts, err
 			}
@@ -125,16 +141,24 @@ func NewClusterTriggerAuthenticationResource() resource.Resource {
 			return "", id, nil
 		},
 		id: func(_, name string) string { return name },
-		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) (metav1.ObjectMeta, []kube.FieldConflict, error) {
+		apply: func(ctx context.Context, c *kube.Client, meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec, prior *authObject) (metav1.ObjectMeta, []kube.FieldConflict, error) {
 			api, err := c.ClusterTriggerAuthentications()
 			if err != nil {
 				return metav1.ObjectMeta{}, nil, err
 			}
-			out, conflicts, err := api.Apply(ctx, meta.Name, &v1alpha1.ClusterTriggerAuthentication{
-				TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ClusterTriggerAuthentication"},
-				ObjectMeta: meta,
-				Spec:       spec,
-			})
+			object := func(meta metav1.ObjectMeta, spec v1alpha1.TriggerAuthenticationSpec) *v1alpha1.ClusterTriggerAuthentication {
+				return &v1alpha1.ClusterTriggerAuthentication{
+					TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "ClusterTriggerAuthentication"},
+					ObjectMeta: meta,
+					Spec:       spec,
+				}
+			}
+			var before any
+			if prior != nil {
+				before = object(prior.meta, prior.spec)
+			}
+			out, conflicts, moved, err := api.ApplyOver(ctx, meta.Name, before, object(meta, spec))
+			logMoved(ctx, api.Ref(meta.Name), moved)
 			if err != nil {
 				return metav1.ObjectMeta{}, conflicts, err
 			}
@@ -215,16 +239,16 @@ func (r *triggerAuthResource[M]) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func (r *triggerAuthResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.write(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *triggerAuthResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	r.write(ctx, req.Plan, &req.State, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
 // write applies the planned object. The state is the plan plus what the
 // server assigned (the uid), so nothing the server adds shows as a change.
-func (r *triggerAuthResource[M]) write(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
+func (r *triggerAuthResource[M]) write(ctx context.Context, plan tfsdk.Plan, priorState, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
 	var m triggerAuthModel[M]
 	diags.Append(plan.Get(ctx, &m)...)
 	if diags.HasError() {
@@ -232,7 +256,18 @@ func (r *triggerAuthResource[M]) write(ctx context.Context, plan tfsdk.Plan, sta
 	}
 	ctx, cancel := withTimeout(ctx, m.Timeouts, op, diags)
 	defer cancel()
-	out, conflicts, err := r.kind.apply(ctx, r.client, r.kind.objectMeta(*m.Metadata), m.Expand())
+	var prior *authObject
+	if priorState != nil {
+		var pm triggerAuthModel[M]
+		diags.Append(priorState.Get(ctx, &pm)...)
+		if diags.HasError() {
+			return
+		}
+		if pm.Metadata != nil {
+			prior = &authObject{meta: r.kind.objectMeta(*pm.Metadata), spec: pm.Expand()}
+		}
+	}
+	out, conflicts, err := r.kind.apply(ctx, r.client, r.kind.objectMeta(*m.Metadata), m.Expand(), prior)
 	appendTakenBack(diags, r.kind.kind, conflicts, err)
 	if err != nil {
 		diags.Append(apiError("Failed to apply "+r.kind.kind, err))
