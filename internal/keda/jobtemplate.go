@@ -220,13 +220,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 						},
 					},
 				},
-				"resources": schema.SingleNestedBlock{
-					MarkdownDescription: "Requests and limits, as quantities: `{ cpu = \"4\", memory = \"16Gi\", \"nvidia.com/gpu\" = \"1\" }`.",
-					Attributes: map[string]schema.Attribute{
-						"limits":   quantityMap("Limits."),
-						"requests": quantityMap("Requests."),
-					},
-				},
+				"resources": ResourcesBlock("Requests and limits, as quantities: `{ cpu = \"4\", memory = \"16Gi\", \"nvidia.com/gpu\" = \"1\" }`."),
 				"volume_mount": schema.ListNestedBlock{
 					MarkdownDescription: "Mount a volume.",
 					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
@@ -333,16 +327,7 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 									},
 								},
 							},
-							"toleration": schema.ListNestedBlock{
-								MarkdownDescription: "A toleration, e.g. of the `nvidia.com/gpu` taint of GPU nodes.",
-								NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-									"key":                optionalString("Taint key."),
-									"operator":           optionalString("`Exists` or `Equal` (default).", OneOf(TolerationOperators...)),
-									"value":              optionalString("Taint value, with `Equal`."),
-									"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", OneOf(TaintEffects...)),
-									"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears."},
-								}},
-							},
+							"toleration": TolerationBlock("A toleration, e.g. of the `nvidia.com/gpu` taint of GPU nodes."),
 						},
 					},
 				},

@@ -72,10 +72,7 @@ func (j *JobTargetRefModel) expand(c *conversion) *batchv1.JobSpec {
 			pod.Volumes = append(pod.Volumes, v.expand(c, fmt.Sprintf("volume[%d]", i)))
 		}
 		for _, tol := range ps.Toleration {
-			pod.Tolerations = append(pod.Tolerations, corev1.Toleration{
-				Key: str(tol.Key), Operator: corev1.TolerationOperator(str(tol.Operator)), Value: str(tol.Value),
-				Effect: corev1.TaintEffect(str(tol.Effect)), TolerationSeconds: int64Ptr(tol.TolerationSeconds),
-			})
+			pod.Tolerations = append(pod.Tolerations, tol.Expand())
 		}
 	}
 	return spec
@@ -250,10 +247,7 @@ func FlattenJobTargetRef(spec *batchv1.JobSpec, prior *JobTargetRefModel) *JobTa
 		ps.Volume = append(ps.Volume, flattenVolume(v, p))
 	}
 	for _, t := range pod.Tolerations {
-		ps.Toleration = append(ps.Toleration, TolerationModel{
-			Key: fromStr(t.Key), Operator: fromStr(string(t.Operator)), Value: fromStr(t.Value),
-			Effect: fromStr(string(t.Effect)), TolerationSeconds: fromInt64Ptr(t.TolerationSeconds),
-		})
+		ps.Toleration = append(ps.Toleration, FlattenToleration(t))
 	}
 	j.Template.Spec = ps
 	return j

@@ -38,7 +38,7 @@ func validateJobTemplate(j *JobTargetRefModel) diag.Diagnostics {
 	diags.Append(validateContainerNames(ps)...)
 	diags.Append(validateVolumes(ps)...)
 	for i, t := range ps.Toleration {
-		diags.Append(validateToleration(t, templateSpecPath.AtName("toleration").AtListIndex(i))...)
+		diags.Append(validateToleration(t, templateSpecPath.AtName("toleration").AtListIndex(i), jobsRefused)...)
 	}
 	return diags
 }
@@ -285,11 +285,15 @@ func validateVolumes(ps *PodSpecModel) diag.Diagnostics {
 	return diags
 }
 
-// validateToleration is ValidateTolerations for the operators the schema
-// offers (Equal, the default, and Exists).
-func validateToleration(t TolerationModel, at path.Path) diag.Diagnostics {
+// jobsRefused ends the checks of the ScaledJob's template: KEDA stores the
+// template as it is, and the API server refuses the Jobs made from it.
+const jobsRefused = "; the API server refuses every Job KEDA would create from this template."
+
+// validateToleration is the API server's ValidateTolerations for the
+// operators the schema offers (Equal, the default, and Exists); suffix says
+// what the refusal breaks.
+func validateToleration(t TolerationModel, at path.Path, suffix string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	const suffix = "; the API server refuses every Job KEDA would create from this template."
 	if known(t.Key) && !t.Key.IsNull() {
 		if errs := validation.IsQualifiedName(t.Key.ValueString()); len(errs) > 0 {
 			attrError(&diags, at.AtName("key"), "Invalid toleration key", strings.Join(errs, "; ")+suffix)

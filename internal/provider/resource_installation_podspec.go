@@ -1,10 +1,10 @@
 package provider
 
-// The pod-level blocks of keda_installation's components. Where the
-// ScaledJob's pod template (internal/keda/jobtemplate.go) has the same
-// piece, the HCL names and nesting are its own (`env`, `volume`,
-// `volume_mount`, `toleration`, `resources`), so that both can later share
-// one schema; the pieces it lacks follow hashicorp/kubernetes' pod spec.
+// The pod-level blocks of keda_installation's components. `toleration` and
+// `resources` are the ScaledJob template's own schema and conversion
+// (internal/keda/podspec_shared.go); `env`, `volume` and `volume_mount`
+// keep its HCL names and nesting, with what KEDA's chart's values offer;
+// the pieces the template lacks follow hashicorp/kubernetes' pod spec.
 
 import (
 	"math"

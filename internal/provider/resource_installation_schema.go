@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	corev1 "k8s.io/api/core/v1"
-	kresource "k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/kedaml/terraform-provider-keda/internal/install"
 	"github.com/kedaml/terraform-provider-keda/internal/keda"
@@ -160,11 +158,8 @@ func componentAttributes(c install.Component) map[string]schema.Attribute {
 func componentBlocks(c install.Component) map[string]schema.Block {
 	d := componentDocs[c]
 	return map[string]schema.Block{
-		"resources": schema.SingleNestedBlock{
-			MarkdownDescription: "Requests and limits of the container of Deployment `" + d.deployment + "`, replacing upstream's " +
-				"(requests `cpu = 100m, memory = 100Mi`, limits `cpu = 1, memory = 1000Mi`).",
-			Attributes: map[string]schema.Attribute{"limits": quantityMap("Limits."), "requests": quantityMap("Requests.")},
-		},
+		"resources": keda.ResourcesBlock("Requests and limits of the container of Deployment `" + d.deployment + "`, replacing upstream's " +
+			"(requests `cpu = 100m, memory = 100Mi`, limits `cpu = 1, memory = 1000Mi`)."),
 		"affinity": affinityBlock("Affinity of the pods of Deployment `" + d.deployment + "` (`spec.template.spec.affinity`); replaces the " +
 			"installation's `affinity` for this component, as KEDA's chart's `" + chartAffinity(c) + "` does. Default: the installation's `affinity`."),
 		"topology_spread_constraint": topologySpreadBlock(d.deployment, d.selector),
@@ -181,11 +176,6 @@ func chartAffinity(c install.Component) string {
 		return "metricsServer.affinity"
 	}
 	return componentDocs[c].chart + ".affinity"
-}
-
-func quantityMap(description string) schema.MapAttribute {
-	return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: description,
-		Validators: []validator.Map{validators.QuantityValues()}}
 }
 
 func prometheusBlock(description string) schema.SingleNestedBlock {
@@ -285,7 +275,7 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Attributes: componentAttributes(install.MetricsServer), Blocks: componentBlocks(install.MetricsServer)},
 			"webhooks": schema.SingleNestedBlock{MarkdownDescription: "The admission webhooks: Deployment `keda-admission`, as KEDA's chart's `webhooks` " +
 				"and the `webhooks` keys of its other values.", Attributes: webhookAttrs, Blocks: webhookBlocks},
-			"toleration": tolerationBlock(),
+			"toleration": keda.TolerationBlock("A toleration of KEDA's pods (`spec.template.spec.tolerations` of the three Deployments), as KEDA's chart's `tolerations`."),
 			"affinity": affinityBlock("Affinity of KEDA's pods (`spec.template.spec.affinity` of the three Deployments), as KEDA's chart's " +
 				"`affinity`; a component's own `affinity` replaces it. Default: none."),
 			"env": envBlock("An environment variable of the three containers, as KEDA's chart's `env`, e.g. `HTTP_PROXY`, `NO_PROXY`, or " +
@@ -308,32 +298,6 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = withFixedTypes(resp.Schema)
 }
 
-func tolerationBlock() schema.ListNestedBlock {
-	return schema.ListNestedBlock{
-		MarkdownDescription: "A toleration of KEDA's pods (`spec.template.spec.tolerations` of the three Deployments), as KEDA's chart's `tolerations`.",
-		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-			"key":                schema.StringAttribute{Optional: true, MarkdownDescription: "Taint key."},
-			"operator":           schema.StringAttribute{Optional: true, MarkdownDescription: "`Exists` or `Equal` (default).", Validators: []validator.String{stringvalidator.OneOf("Exists", "Equal")}},
-			"value":              schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value, with `Equal`."},
-			"effect":             schema.StringAttribute{Optional: true, MarkdownDescription: "`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
-			"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds pods stay after the taint appears."},
-		}},
-	}
-}
-
-func quantities(m types.Map) corev1.ResourceList {
-	out := corev1.ResourceList{}
-	for k, v := range stringMapOf(m) {
-		if q, err := kresource.ParseQuantity(v); err == nil {
-			out[corev1.ResourceName(k)] = q
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
 func stringMapOf(m types.Map) map[string]string {
 	out := map[string]string{}
 	for k, v := range m.Elements() {
@@ -354,9 +318,7 @@ func (c *componentModel) params() install.ComponentParams {
 		PodSecurityContext:        c.PodSecurityContext.expand(),
 		SecurityContext:           c.SecurityContext.expand(),
 	}
-	if res := c.Resources; res != nil {
-		p.Resources = &corev1.ResourceRequirements{Limits: quantities(res.Limits), Requests: quantities(res.Requests)}
-	}
+	p.Resources = c.Resources.Expand()
 	for _, v := range c.Volume {
 		p.Volumes = append(p.Volumes, v.expand())
 	}
@@ -412,15 +374,7 @@ func (m installationModel) params() install.Params {
 		p.WebhooksDisabled = !c.Enabled.IsNull() && !c.Enabled.ValueBool()
 	}
 	for _, t := range m.Toleration {
-		tol := corev1.Toleration{
-			Key: t.Key.ValueString(), Operator: corev1.TolerationOperator(t.Operator.ValueString()), Value: t.Value.ValueString(),
-			Effect: corev1.TaintEffect(t.Effect.ValueString()),
-		}
-		if !t.TolerationSeconds.IsNull() {
-			s := t.TolerationSeconds.ValueInt64()
-			tol.TolerationSeconds = &s
-		}
-		p.Tolerations = append(p.Tolerations, tol)
+		p.Tolerations = append(p.Tolerations, t.Expand())
 	}
 	for _, e := range m.Env {
 		p.Env = append(p.Env, e.expand())

@@ -175,6 +175,38 @@ func TestInstallationSettings_rejectedAtPlan(t *testing.T) {
 			want: `webhooks.log_time_encoding`,
 		},
 		{
+			name: "a toleration with Exists takes no value: the ScaledJob template's rule (core/v1 ValidateTolerations)",
+			bad: `toleration {
+  key      = "nvidia.com/gpu"
+  operator = "Exists"
+  value    = "present"
+}`, good: `toleration {
+  key      = "nvidia.com/gpu"
+  operator = "Exists"
+}`,
+			want: `toleration\[0\].value`,
+		},
+		{
+			name: "toleration_seconds needs NoExecute (core/v1 ValidateTolerations)",
+			bad: `toleration {
+  key                = "node.kubernetes.io/unreachable"
+  operator           = "Exists"
+  effect             = "NoSchedule"
+  toleration_seconds = 30
+}`, good: `toleration {
+  key                = "node.kubernetes.io/unreachable"
+  operator           = "Exists"
+  effect             = "NoExecute"
+  toleration_seconds = 30
+}`,
+			want: `toleration\[0\].effect`,
+		},
+		{
+			name: "resources are quantities: the ScaledJob template's block",
+			bad:  `operator { resources { limits = { memory = "lots" } } }`, good: `operator { resources { limits = { memory = "1Gi" } } }`,
+			want: `operator.resources.limits`,
+		},
+		{
 			name: "extra args are flag names",
 			bad:  `operator { extra_args = { "--kube-api-qps" = "50" } }`, good: `operator { extra_args = { "kube-api-qps" = "50" } }`,
 			want: `operator.extra_args\["--kube-api-qps"\]`,

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/kedaml/terraform-provider-keda/internal/install"
+	"github.com/kedaml/terraform-provider-keda/internal/keda"
 )
 
 var _ resource.ResourceWithValidateConfig = (*installationResource)(nil)
@@ -27,6 +28,8 @@ func (r *installationResource) ValidateConfig(ctx context.Context, req resource.
 		version = install.Version(v)
 	}
 	validateEnv(m, resp)
+	resp.Diagnostics.Append(keda.ValidateTolerations(m.Toleration, path.Root("toleration"),
+		"; the API server refuses KEDA's Deployments with it.")...)
 	components := []struct {
 		c     install.Component
 		model *componentModel

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -275,4 +276,178 @@ resource "keda_trigger_authentication" "migrated" {
 			},
 		},
 	})
+}
+
+// The migration guide's kubectl_manifest recipe, run with gavinbunney's
+// provider: a ScaledObject applied by kubectl_manifest moves to
+// keda_ml_scaled_object with removed { destroy = false } and an import block
+// in one apply that destroys nothing; the object keeps its uid, and an
+// attribute removed afterwards leaves the object with an empty plan after.
+func TestAccMigration_kubectlManifestRecipe(t *testing.T) {
+	ns := testNamespace(t)
+	t.Parallel()
+	bin, err := acctest.BinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(bin, "terraform-provider-kubectl")); err != nil {
+		t.Fatalf("gavinbunney's terraform-provider-kubectl is not built: run `scripts/testbin.sh kubectl-provider` (make test does): %v", err)
+	}
+	w := newCLIWorkspace(t)
+	if err := acctest.WriteDevOverrides(w.rc, map[string]string{
+		"kedaml/keda": filepath.Join(w.dir, "bin"), "gavinbunney/kubectl": bin,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig := acctest.Shared().KubeconfigPath
+	env := []string{"KUBECONFIG=" + kubeconfig, "KUBE_CONFIG_PATH=" + kubeconfig}
+	dir := filepath.Join(w.dir, "recipe")
+	const providers = `terraform {
+  required_providers {
+    keda    = { source = "kedaml/keda" }
+    kubectl = { source = "gavinbunney/kubectl" }
+  }
+}
+
+provider "kubectl" {
+  load_config_file = true
+}
+`
+	write := func(config string) {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(providers+config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		code, out := w.terraform(t, dir, env, args...)
+		if code != 0 {
+			t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+		}
+		return out
+	}
+
+	// Before: the YAML through kubectl_manifest.
+	write(fmt.Sprintf(`
+resource "kubectl_manifest" "worker_scaler" {
+  yaml_body = <<YAML
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: worker
+  namespace: %s
+spec:
+  scaleTargetRef:
+    name: worker
+  pollingInterval: 30
+  minReplicaCount: 0
+  maxReplicaCount: 5
+  triggers:
+  - type: prometheus
+    metadata:
+      serverAddress: http://prometheus:9090
+      query: sum(queue_depth)
+      threshold: "10"
+YAML
+}
+`, ns))
+	run("apply", "-auto-approve", "-input=false")
+	api := testScaledObjects(t, ns)
+	before, err := api.Get(t.Context(), "worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// After: the guide's removed + import blocks and the typed resource.
+	typed := func(polling string) string {
+		return fmt.Sprintf(`
+removed {
+  from = kubectl_manifest.worker_scaler
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+import {
+  to = keda_ml_scaled_object.worker
+  id = "%[1]s/worker"
+}
+
+resource "keda_ml_scaled_object" "worker" {
+  metadata {
+    name      = "worker"
+    namespace = %[1]q
+  }
+  scale_target_ref {
+    name = "worker"
+  }
+  %[2]s
+  min_replica_count = 0
+  max_replica_count = 5
+  trigger {
+    prometheus {
+      server_address = "http://prometheus:9090"
+      query          = "sum(queue_depth)"
+      threshold      = 10
+    }
+  }
+}
+`, ns, polling)
+	}
+	write(typed("polling_interval = 30"))
+	run("plan", "-input=false", "-out=migrate.tfplan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(run("show", "-json", "migrate.tfplan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]string{}
+	for _, c := range plan.ResourceChanges {
+		actions[c.Address] = strings.Join(c.Change.Actions, ",")
+		if c.Address == "keda_ml_scaled_object.worker" && c.Change.Importing == nil {
+			t.Errorf("the plan does not import the ScaledObject")
+		}
+	}
+	if actions["kubectl_manifest.worker_scaler"] != "forget" || actions["keda_ml_scaled_object.worker"] != "no-op" {
+		t.Fatalf("want kubectl_manifest forgotten and the ScaledObject imported with no change, got %v", actions)
+	}
+	run("apply", "-input=false", "migrate.tfplan")
+	sameUID := func(step string) {
+		t.Helper()
+		now, err := api.Get(t.Context(), "worker")
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if now.UID != before.UID {
+			t.Fatalf("%s: the ScaledObject was recreated: uid %s -> %s", step, before.UID, now.UID)
+		}
+	}
+	sameUID("after the migration")
+
+	// kubectl_manifest's fields are now the provider's to remove.
+	write(typed(""))
+	run("apply", "-auto-approve", "-input=false")
+	sameUID("after removing polling_interval")
+	now, err := api.Get(t.Context(), "worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Spec.PollingInterval != nil {
+		t.Errorf("pollingInterval is still %d on the object", *now.Spec.PollingInterval)
+	}
+	if code, out := w.terraform(t, dir, env, "plan", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after is not empty (exit %d):\n%s", code, out)
+	}
 }

@@ -1,0 +1,86 @@
+package keda
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	corev1 "k8s.io/api/core/v1"
+	kresource "k8s.io/apimachinery/pkg/api/resource"
+)
+
+// The pod-spec pieces the ScaledJob's template and keda_installation's
+// Deployments both have: one schema, one conversion, one set of checks.
+
+// TolerationBlock is a pod's list of tolerations.
+func TolerationBlock(description string) schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: description,
+		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+			"key":                optionalString("Taint key."),
+			"operator":           optionalString("`Exists` or `Equal` (default).", OneOf(TolerationOperators...)),
+			"value":              optionalString("Taint value, with `Equal`."),
+			"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", OneOf(TaintEffects...)),
+			"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears."},
+		}},
+	}
+}
+
+// ResourcesBlock is a container's requests and limits.
+func ResourcesBlock(description string) schema.SingleNestedBlock {
+	return schema.SingleNestedBlock{
+		MarkdownDescription: description,
+		Attributes: map[string]schema.Attribute{
+			"limits":   quantityMap("Limits."),
+			"requests": quantityMap("Requests."),
+		},
+	}
+}
+
+// Expand is the toleration as the pod spec holds it.
+func (t TolerationModel) Expand() corev1.Toleration {
+	return corev1.Toleration{
+		Key: str(t.Key), Operator: corev1.TolerationOperator(str(t.Operator)), Value: str(t.Value),
+		Effect: corev1.TaintEffect(str(t.Effect)), TolerationSeconds: int64Ptr(t.TolerationSeconds),
+	}
+}
+
+// FlattenToleration is the model of a pod spec's toleration.
+func FlattenToleration(t corev1.Toleration) TolerationModel {
+	return TolerationModel{
+		Key: fromStr(t.Key), Operator: fromStr(string(t.Operator)), Value: fromStr(t.Value),
+		Effect: fromStr(string(t.Effect)), TolerationSeconds: fromInt64Ptr(t.TolerationSeconds),
+	}
+}
+
+// Expand is the requirements as the container holds them; nil for no
+// block. Values that are not quantities are left out: the quantity
+// validator has refused them at plan.
+func (r *ResourcesModel) Expand() *corev1.ResourceRequirements {
+	if r == nil {
+		return nil
+	}
+	quantities := func(m map[string]string) corev1.ResourceList {
+		if len(m) == 0 {
+			return nil
+		}
+		out := corev1.ResourceList{}
+		for k, v := range m {
+			if q, err := kresource.ParseQuantity(v); err == nil {
+				out[corev1.ResourceName(k)] = q
+			}
+		}
+		return out
+	}
+	return &corev1.ResourceRequirements{Limits: quantities(stringMap(r.Limits)), Requests: quantities(stringMap(r.Requests))}
+}
+
+// ValidateTolerations checks each toleration as the API server checks a
+// pod's (ValidateTolerations); suffix ends each message with what the
+// refusal breaks.
+func ValidateTolerations(ts []TolerationModel, at path.Path, suffix string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for i, t := range ts {
+		diags.Append(validateToleration(t, at.AtListIndex(i), suffix)...)
+	}
+	return diags
+}
