@@ -69,7 +69,7 @@ func TestReleaseFields(t *testing.T) {
 			},
 		},
 		"a manager left with nothing loses its entry": {
-			entries: []metav1.ManagedFieldsEntry{entry("kubectl", apply, "", `{"f:spec":{"f:pollingInterval":{}}}`)},
+			entries:   []metav1.ManagedFieldsEntry{entry("kubectl", apply, "", `{"f:spec":{"f:pollingInterval":{}}}`)},
 			wantMoved: []MovedFields{{Manager: "kubectl", Fields: []string{".spec.pollingInterval"}}},
 			want: map[string]string{
 				"kubectl":                 "",
