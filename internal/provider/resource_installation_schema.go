@@ -292,7 +292,7 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 							"the operator's and metrics server's containers, as KEDA's chart's `http.keepAlive.enabled`. Default: KEDA's (`true`)."},
 				},
 			},
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx, "With `wait`, create and update include waiting until KEDA's Deployments are Available and its metrics APIService too.", installTimeout),
 		},
 	}
 	resp.Schema = withFixedTypes(resp.Schema)

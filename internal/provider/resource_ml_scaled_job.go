@@ -56,7 +56,7 @@ func (r *scaledJobResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	attrs["status"] = statusAttribute("ScaledJob", false)
 	blocks := keda.ScaledJobSpecBlocks()
 	blocks["metadata"] = keda.MetadataBlock("ScaledJob", true)
-	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	blocks["timeouts"] = timeoutsBlock(ctx, "Create and update include the wait of `wait_for_ready`; delete waits until the ScaledJob is gone, finalizers included.", defaultTimeout)
 	resp.Schema = schema.Schema{
 		Version: statusSchemaVersion,
 		MarkdownDescription: "A KEDA `ScaledJob` for batch inference: KEDA starts one Kubernetes Job per unit of queued work " +

@@ -63,7 +63,7 @@ func (r *scaledObjectResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	attrs["status"] = statusAttribute("ScaledObject", true)
 	blocks := keda.ScaledObjectSpecBlocks()
 	blocks["metadata"] = keda.MetadataBlock("ScaledObject", true)
-	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	blocks["timeouts"] = timeoutsBlock(ctx, "Create and update include the wait of `wait_for_ready`; delete waits until the ScaledObject is gone, finalizers included.", defaultTimeout)
 	resp.Schema = schema.Schema{
 		Version: statusSchemaVersion,
 		MarkdownDescription: "A KEDA `ScaledObject` for an ML inference workload: scales a Deployment, StatefulSet or any " +

@@ -210,7 +210,7 @@ func (r *triggerAuthResource[M]) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 	blocks := keda.TriggerAuthSpecBlocks()
 	blocks["metadata"] = keda.MetadataBlock(r.kind.kind, r.kind.namespaced)
-	blocks["timeouts"] = timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	blocks["timeouts"] = timeoutsBlock(ctx, "Every operation retries transient API errors within it.", defaultTimeout)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.kind.description,
 		Attributes:          attrs,

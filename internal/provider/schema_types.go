@@ -1,6 +1,10 @@
 package provider
 
 import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -32,6 +36,7 @@ func fixBlocks(blocks map[string]schema.Block) map[string]schema.Block {
 func fixBlock(b schema.Block) schema.Block {
 	switch b := b.(type) {
 	case schema.SingleNestedBlock:
+		b.MarkdownDescription = markRequired(b.MarkdownDescription, requiredBlock(b.Validators))
 		if b.CustomType != nil {
 			return b
 		}
@@ -40,6 +45,7 @@ func fixBlock(b schema.Block) schema.Block {
 		b.CustomType = objectType(b.Type())
 		return b
 	case schema.ListNestedBlock:
+		b.MarkdownDescription = markRequired(b.MarkdownDescription, requiredBlock(b.Validators))
 		if b.CustomType != nil {
 			return b
 		}
@@ -83,4 +89,29 @@ func fixAttributes(attrs map[string]schema.Attribute) map[string]schema.Attribut
 
 func objectType(t any) types.ObjectType {
 	return t.(types.ObjectType)
+}
+
+// requiredMark starts the description of a block the configuration must
+// have: Terraform's block syntax has no required blocks, so tfplugindocs
+// lists them all as Optional.
+const requiredMark = "**Required.** "
+
+func markRequired(description string, required bool) string {
+	if !required || strings.HasPrefix(description, requiredMark) {
+		return description
+	}
+	return requiredMark + description
+}
+
+// requiredBlock says whether a block's validators include IsRequired
+// (objectvalidator's or listvalidator's, which describe themselves alike).
+func requiredBlock[V interface{ Description(context.Context) string }](vs []V) bool {
+	ctx := context.Background()
+	want := objectvalidator.IsRequired().Description(ctx)
+	for _, v := range vs {
+		if v.Description(ctx) == want {
+			return true
+		}
+	}
+	return false
 }

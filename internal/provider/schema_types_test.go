@@ -4,11 +4,13 @@ import (
 	"context"
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -92,5 +94,51 @@ func TestSameModel(t *testing.T) {
 	empty, null := model{L: []inner{}}, model{}
 	if sameModel(reflect.ValueOf(empty), reflect.ValueOf(null)) {
 		t.Error("an empty list and a null list compared the same")
+	}
+}
+
+// Every block the configuration must have says so first in its
+// description: tfplugindocs lists every block under Optional.
+func TestSchema_requiredBlocksSayRequired(t *testing.T) {
+	ctx := context.Background()
+	want := map[string]bool{
+		"keda_ml_scaled_object.metadata": true, "keda_ml_scaled_object.scale_target_ref": true, "keda_ml_scaled_object.trigger": true,
+		"keda_ml_scaled_job.metadata": true, "keda_ml_scaled_job.job_target_ref": true, "keda_ml_scaled_job.trigger": true,
+		"keda_trigger_authentication.metadata": true, "keda_cluster_trigger_authentication.metadata": true,
+	}
+	p := New("test")()
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "keda"}, &meta)
+		var resp resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &resp)
+		var walk func(at string, blocks map[string]schema.Block)
+		walk = func(at string, blocks map[string]schema.Block) {
+			for name, b := range blocks {
+				addr := at + "." + name
+				desc := b.GetMarkdownDescription()
+				required := false
+				switch b := b.(type) {
+				case schema.SingleNestedBlock:
+					required = requiredBlock(b.Validators)
+					walk(addr, b.Blocks)
+				case schema.ListNestedBlock:
+					required = requiredBlock(b.Validators)
+					walk(addr, b.NestedObject.Blocks)
+				}
+				if required != strings.HasPrefix(desc, requiredMark) {
+					t.Errorf("%s: required %v, description %q", addr, required, desc)
+				}
+				if want[addr] && !required {
+					t.Errorf("%s is required but has no IsRequired validator", addr)
+				}
+				delete(want, addr)
+			}
+		}
+		walk(meta.TypeName, resp.Schema.Blocks)
+	}
+	for addr := range want {
+		t.Errorf("%s: no such block", addr)
 	}
 }
