@@ -28,7 +28,7 @@ const TakeoverFieldManager = FieldManager + "-takeover"
 const HelmKeepAnnotation = "helm.sh/resource-policy"
 
 // ErrNoHelmRelease is a release Helm has no record of.
-var ErrNoHelmRelease = errors.New("Helm has no record of it")
+var ErrNoHelmRelease = errors.New("no Helm release record of it")
 
 // HelmRelease is the newest revision of a Helm release, as Helm stores it in
 // Secrets of type helm.sh/release.v1 (Helm's default storage driver).

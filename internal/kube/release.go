@@ -107,7 +107,7 @@ func releaseFields(entries []metav1.ManagedFieldsEntry, manager, apiVersion stri
 			continue
 		}
 		owned := &fieldpath.Set{}
-		if err := owned.FromJSON(bytes.NewReader(e.FieldsV1.Raw)); err != nil {
+		if err := owned.FromJSON(bytes.NewReader(e.FieldsV1.GetRawBytes())); err != nil {
 			return nil, nil, fmt.Errorf("reading the fields of manager %q: %w", e.Manager, err)
 		}
 		give := &fieldpath.Set{}
@@ -130,7 +130,7 @@ func releaseFields(entries []metav1.ManagedFieldsEntry, manager, apiVersion stri
 			if err != nil {
 				return nil, nil, err
 			}
-			e.FieldsV1 = &metav1.FieldsV1{Raw: raw}
+			e.FieldsV1 = metav1.NewFieldsV1(string(raw))
 			out = append(out, e)
 		}
 	}
@@ -144,12 +144,12 @@ func releaseFields(entries []metav1.ManagedFieldsEntry, manager, apiVersion stri
 			APIVersion: apiVersion,
 			Time:       &metav1.Time{Time: now},
 			FieldsType: "FieldsV1",
-			FieldsV1:   &metav1.FieldsV1{Raw: []byte("{}")},
+			FieldsV1:   metav1.NewFieldsV1("{}"),
 		})
 		ours = len(out) - 1
 	}
 	mine := &fieldpath.Set{}
-	if err := mine.FromJSON(bytes.NewReader(out[ours].FieldsV1.Raw)); err != nil {
+	if err := mine.FromJSON(bytes.NewReader(out[ours].FieldsV1.GetRawBytes())); err != nil {
 		return nil, nil, fmt.Errorf("reading the fields of manager %q: %w", manager, err)
 	}
 	raw, err := mine.Union(taken).ToJSON()
@@ -157,7 +157,7 @@ func releaseFields(entries []metav1.ManagedFieldsEntry, manager, apiVersion stri
 		return nil, nil, err
 	}
 	e := out[ours]
-	e.FieldsV1 = &metav1.FieldsV1{Raw: raw}
+	e.FieldsV1 = metav1.NewFieldsV1(string(raw))
 	out[ours] = e
 	return out, moved, nil
 }

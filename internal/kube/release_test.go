@@ -11,7 +11,7 @@ import (
 
 func entry(manager string, op metav1.ManagedFieldsOperationType, subresource, fields string) metav1.ManagedFieldsEntry {
 	return metav1.ManagedFieldsEntry{Manager: manager, Operation: op, Subresource: subresource, APIVersion: "keda.sh/v1alpha1",
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(fields)}
 }
 
 func object(t *testing.T, s string) map[string]any {
@@ -126,7 +126,7 @@ func TestReleaseFields(t *testing.T) {
 				if e.Subresource != "" && e.Manager != "kubectl-edit" {
 					continue
 				}
-				got[e.Manager] = string(e.FieldsV1.Raw)
+				got[e.Manager] = string(e.FieldsV1.GetRawBytes())
 				if e.Manager == FieldManager && e.Operation != apply {
 					t.Errorf("the provider's entry is an %s, want Apply", e.Operation)
 				}
