@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,10 +62,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the ScaledJob started Jobs %v, want %d", res.jobs, o.batches)
 	}
 	for _, want := range []string{"KEDA woke benthos-ml-worker: 0 -> ", "KEDA put benthos-ml-worker back to 0 replicas",
-		"ScaledJob gpu-batch-inference started Job ", "KIND  NAME", "DEMO_KEEP=1 make demo"} {
+		"ScaledJob gpu-batch-inference started Job ", "DEMO_KEEP=1 make demo"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo's output lacks %q", want)
 		}
+	}
+	// The table's columns are as wide as their longest cell.
+	if header := regexp.MustCompile(`(?m)^KIND +NAME +TARGET +READY +NOW +HPA +MIN +MAX +KEDA SAYS$`); !header.MatchString(out.String()) {
+		t.Errorf("the demo's output lacks the table's header")
 	}
 
 	if len(res.addresses) == 0 {

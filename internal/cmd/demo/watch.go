@@ -293,8 +293,8 @@ func (w *watcher) table(ctx context.Context, res *result) error {
 		return err
 	}
 	for _, ta := range tas.Items {
-		printf(w.out, "TriggerAuthentication %s: used by %d ScaledObjects and %d ScaledJobs\n", ta.Name,
-			countNames(ta.Status.ScaledObjectNamesStr), countNames(ta.Status.ScaledJobNamesStr))
+		printf(w.out, "TriggerAuthentication %s: used by %s and %s\n", ta.Name,
+			counted(countNames(ta.Status.ScaledObjectNamesStr), "ScaledObject"), counted(countNames(ta.Status.ScaledJobNamesStr), "ScaledJob"))
 	}
 	return nil
 }
@@ -316,4 +316,12 @@ func shorten(msg string) string {
 		return "…" + string(r[len(r)-limit+1:])
 	}
 	return msg
+}
+
+// counted writes n of a kind: "1 ScaledJob", "4 ScaledObjects".
+func counted(n int, kind string) string {
+	if n == 1 {
+		return "1 " + kind
+	}
+	return fmt.Sprintf("%d %ss", n, kind)
 }
