@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -54,5 +57,40 @@ func TestGuide_gpuAutoscalingPlansWithoutWarnings(t *testing.T) {
 	}
 	for _, b := range blocks {
 		testPlansOffline(t, b[1])
+	}
+}
+
+// Every guide's HCL that declares resources of this provider and needs no
+// cluster to plan (no import or removed block: TestAccMigration_* run the
+// migration guide's) plans offline, without a warning: a reader can paste it
+// as it is.
+func TestGuides_resourceBlocksPlanOffline(t *testing.T) {
+	guides, err := filepath.Glob("../../docs/guides/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fence := regexp.MustCompile("(?s)```(?:terraform|hcl)\n(.*?)```")
+	planned := 0
+	for _, g := range guides {
+		body, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range fence.FindAllStringSubmatch(string(body), -1) {
+			hcl := b[1]
+			if !strings.Contains(hcl, `resource "keda_`) || strings.Contains(hcl, "import {") || strings.Contains(hcl, "removed {") {
+				continue
+			}
+			// The HCP Terraform guide's configurations bring their own
+			// provider block: TestAccGuideHCPTerraform_envVarsOnly runs them.
+			if strings.Contains(hcl, `provider "keda"`) {
+				continue
+			}
+			planned++
+			t.Run(fmt.Sprintf("%s block %d", filepath.Base(g), i), func(t *testing.T) { testPlansOffline(t, hcl) })
+		}
+	}
+	if planned < 2 {
+		t.Fatalf("%d guide blocks planned; the guides hold at least the one-apply and GPU examples", planned)
 	}
 }
