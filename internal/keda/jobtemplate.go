@@ -178,20 +178,20 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 		MarkdownDescription: description,
 		NestedObject: schema.NestedBlockObject{
 			Attributes: map[string]schema.Attribute{
-				"name":              requiredString("Container name.", validators.KubeName(validators.DNSLabel)),
-				"image":             requiredString("Image, e.g. `ghcr.io/acme/batch-infer:1.4`."),
+				"name":              requiredString("Container name (the container's `name`).", validators.KubeName(validators.DNSLabel)),
+				"image":             requiredString("Image (`image`), e.g. `ghcr.io/acme/batch-infer:1.4`."),
 				"image_pull_policy": optionalString("`Always`, `IfNotPresent` or `Never`. Default: Kubernetes' (by tag).", OneOf(PullPolicies...)),
-				"command":           schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Entrypoint."},
-				"args":              schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Arguments."},
-				"working_dir":       optionalString("Working directory."),
+				"command":           schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Entrypoint (`command`). Default: the image's."},
+				"args":              schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Arguments (`args`). Default: the image's."},
+				"working_dir":       optionalString("Working directory (`workingDir`). Default: the image's."),
 			},
 			Blocks: map[string]schema.Block{
 				"env": schema.ListNestedBlock{
 					MarkdownDescription: "An environment variable: `value`, or `value_from`.",
 					NestedObject: schema.NestedBlockObject{
 						Attributes: map[string]schema.Attribute{
-							"name":  requiredString("Variable name."),
-							"value": schema.StringAttribute{Optional: true, MarkdownDescription: "Literal value."},
+							"name":  requiredString("Variable name (`env[].name`)."),
+							"value": schema.StringAttribute{Optional: true, MarkdownDescription: "Literal value (`env[].value`)."},
 						},
 						Blocks: map[string]schema.Block{
 							"value_from": schema.SingleNestedBlock{
@@ -202,7 +202,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 								},
 								Blocks: map[string]schema.Block{
 									"secret_key_ref":     secretKeyRefBlock("A key of a Secret."),
-									"config_map_key_ref": optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A key of a ConfigMap.", Attributes: map[string]schema.Attribute{"name": requiredString("The ConfigMap."), "key": requiredString("The key.")}}),
+									"config_map_key_ref": optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A key of a ConfigMap.", Attributes: map[string]schema.Attribute{"name": requiredString("The ConfigMap (`configMapKeyRef.name`)."), "key": requiredString("The key (`configMapKeyRef.key`).")}}),
 									"field_ref":          optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A pod field.", Attributes: map[string]schema.Attribute{"field_path": requiredString("e.g. `metadata.name`.")}}),
 								},
 							},
@@ -213,7 +213,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 					MarkdownDescription: "Import every key of a Secret or ConfigMap as variables.",
 					NestedObject: schema.NestedBlockObject{
 						Validators: []validator.Object{validators.ExactlyOneChild("secret_ref", "config_map_ref")},
-						Attributes: map[string]schema.Attribute{"prefix": optionalString("Prefix added to each name.")},
+						Attributes: map[string]schema.Attribute{"prefix": optionalString("Prefix added to each name (`envFrom[].prefix`). Default: none.")},
 						Blocks: map[string]schema.Block{
 							"secret_ref":     nameRefBlock("The Secret."),
 							"config_map_ref": nameRefBlock("The ConfigMap."),
@@ -224,9 +224,9 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 				"volume_mount": schema.ListNestedBlock{
 					MarkdownDescription: "Mount a volume.",
 					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-						"name":       requiredString("The volume."),
-						"mount_path": requiredString("Where."),
-						"sub_path":   optionalString("Mount only this path of the volume."),
+						"name":       requiredString("The volume (`volumeMounts[].name`)."),
+						"mount_path": requiredString("Where (`volumeMounts[].mountPath`)."),
+						"sub_path":   optionalString("Mount only this path of the volume (`volumeMounts[].subPath`). Default: all of it."),
 						"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Read-only. Default: `false`."},
 					}},
 				},
@@ -242,7 +242,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 func nameRefBlock(description string) schema.SingleNestedBlock {
 	return optionalBlock(schema.SingleNestedBlock{
 		MarkdownDescription: description,
-		Attributes:          map[string]schema.Attribute{"name": requiredString("Its name.")},
+		Attributes:          map[string]schema.Attribute{"name": requiredString("Its name (`name`).")},
 	})
 }
 
@@ -273,8 +273,8 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 					"metadata": schema.SingleNestedBlock{
 						MarkdownDescription: "Labels and annotations of the pods.",
 						Attributes: map[string]schema.Attribute{
-							"labels":      schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Labels.", Validators: []validator.Map{validators.LabelMap(true)}},
-							"annotations": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Annotations.", Validators: []validator.Map{validators.LabelMap(false)}},
+							"labels":      schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Labels of the pods (`spec.jobTargetRef.template.metadata.labels`).", Validators: []validator.Map{validators.LabelMap(true)}},
+							"annotations": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Annotations of the pods (`spec.jobTargetRef.template.metadata.annotations`).", Validators: []validator.Map{validators.LabelMap(false)}},
 						},
 					},
 					"spec": schema.SingleNestedBlock{
@@ -289,13 +289,13 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 								Validators:    []validator.String{OneOf(RestartPolicies...)},
 								PlanModifiers: []planmodifier.String{planmodifiers.StringDefaultOnCreate(string(corev1.RestartPolicyNever))},
 							},
-							"service_account_name": optionalString("Service account of the pods.", validators.KubeName(validators.DNSSubdomain)),
+							"service_account_name": optionalString("Service account of the pods (`serviceAccountName`). Default: the namespace's `default`.", validators.KubeName(validators.DNSSubdomain)),
 							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-								MarkdownDescription: "Node labels the pods need, e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`.",
+								MarkdownDescription: "Node labels the pods need (`nodeSelector`), e.g. `{ \"nvidia.com/gpu.product\" = \"NVIDIA-A100-SXM4-80GB\" }`.",
 								Validators:          []validator.Map{validators.LabelMap(true)}},
-							"image_pull_secrets":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Names of Secrets used to pull the images."},
-							"priority_class_name": optionalString("Priority class of the pods.", validators.KubeName(validators.DNSSubdomain)),
-							"runtime_class_name":  optionalString("Runtime class, e.g. `nvidia`.", validators.KubeName(validators.DNSSubdomain)),
+							"image_pull_secrets":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Names of Secrets used to pull the images (`imagePullSecrets[].name`)."},
+							"priority_class_name": optionalString("Priority class of the pods (`priorityClassName`). Default: the cluster's global default, if any.", validators.KubeName(validators.DNSSubdomain)),
+							"runtime_class_name":  optionalString("Runtime class (`runtimeClassName`), e.g. `nvidia`.", validators.KubeName(validators.DNSSubdomain)),
 						},
 						Blocks: map[string]schema.Block{
 							"container":      containerBlock("A container of the pod; at least one.", true),
@@ -304,9 +304,9 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 								MarkdownDescription: "A volume: exactly one of `secret`, `config_map`, `empty_dir`, `persistent_volume_claim`.",
 								NestedObject: schema.NestedBlockObject{
 									Validators: []validator.Object{validators.ExactlyOneChild("secret", "config_map", "empty_dir", "persistent_volume_claim")},
-									Attributes: map[string]schema.Attribute{"name": requiredString("Volume name.", validators.KubeName(validators.DNSLabel))},
+									Attributes: map[string]schema.Attribute{"name": requiredString("Volume name (`volumes[].name`).", validators.KubeName(validators.DNSLabel))},
 									Blocks: map[string]schema.Block{
-										"secret":     optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A Secret.", Attributes: map[string]schema.Attribute{"secret_name": requiredString("The Secret.")}}),
+										"secret":     optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A Secret.", Attributes: map[string]schema.Attribute{"secret_name": requiredString("The Secret (`secret.secretName`).")}}),
 										"config_map": nameRefBlock("A ConfigMap."),
 										"empty_dir": schema.SingleNestedBlock{
 											MarkdownDescription: "Scratch space; `medium = \"Memory\"` for a RAM-backed /dev/shm.",
@@ -314,13 +314,13 @@ func JobTargetRefBlock() schema.SingleNestedBlock {
 												"medium": optionalString("`Memory` for tmpfs, `HugePages` or `HugePages-<size>` (e.g. `HugePages-2Mi`); "+
 													"default: node disk.", stringvalidator.RegexMatches(emptyDirMedia,
 													"must be Memory, HugePages or HugePages-<size>")),
-												"size_limit": optionalString("Size limit, a non-negative quantity such as `8Gi`.", validators.NonNegativeQuantity()),
+												"size_limit": optionalString("Size limit (`emptyDir.sizeLimit`), a non-negative quantity such as `8Gi`. Default: none.", validators.NonNegativeQuantity()),
 											},
 										},
 										"persistent_volume_claim": optionalBlock(schema.SingleNestedBlock{
 											MarkdownDescription: "A PersistentVolumeClaim, e.g. holding model weights.",
 											Attributes: map[string]schema.Attribute{
-												"claim_name": requiredString("The claim."),
+												"claim_name": requiredString("The claim (`persistentVolumeClaim.claimName`)."),
 												"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Mount read-only. Default: `false`."},
 											},
 										}),

@@ -45,21 +45,21 @@ func MetadataBlock(kind string, namespaced bool) schema.SingleNestedBlock {
 	attrs := map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: "Name of the " + kind + ". Changing it replaces the object.",
+			MarkdownDescription: "Name of the " + kind + " (`metadata.name`). Changing it replaces the object.",
 			Validators:          []validator.String{validators.KubeName(validators.DNSSubdomain)},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"labels": schema.MapAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
-			MarkdownDescription: "Labels of the object. Only the labels listed here are managed: labels that " +
+			MarkdownDescription: "Labels of the object (`metadata.labels`). Only the labels listed here are managed: labels that " +
 				"controllers (such as KEDA's operator) add are left alone and never show as a diff. `{}` is the same as none.",
 			Validators: []validator.Map{validators.LabelMap(true)},
 		},
 		"annotations": schema.MapAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
-			MarkdownDescription: "Annotations of the object. Only the annotations listed here are managed; " +
+			MarkdownDescription: "Annotations of the object (`metadata.annotations`). Only the annotations listed here are managed; " +
 				"others are left alone. `{}` is the same as none.",
 			Validators: []validator.Map{validators.LabelMap(false)},
 		},

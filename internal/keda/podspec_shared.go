@@ -16,11 +16,11 @@ func TolerationBlock(description string) schema.ListNestedBlock {
 	return schema.ListNestedBlock{
 		MarkdownDescription: description,
 		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-			"key":                optionalString("Taint key."),
-			"operator":           optionalString("`Exists` or `Equal` (default).", OneOf(TolerationOperators...)),
-			"value":              optionalString("Taint value, with `Equal`."),
-			"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute`; default: all.", OneOf(TaintEffects...)),
-			"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears."},
+			"key":                optionalString("Taint key (`tolerations[].key`). Default: none, which with `Exists` matches every taint."),
+			"operator":           optionalString("`Exists` or `Equal` (default) (`tolerations[].operator`).", OneOf(TolerationOperators...)),
+			"value":              optionalString("Taint value, with `Equal` (`tolerations[].value`)."),
+			"effect":             optionalString("`NoSchedule`, `PreferNoSchedule` or `NoExecute` (`tolerations[].effect`); default: all.", OneOf(TaintEffects...)),
+			"toleration_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "With `NoExecute`: seconds the pod stays after the taint appears (`tolerations[].tolerationSeconds`). Default: forever."},
 		}},
 	}
 }
@@ -30,8 +30,8 @@ func ResourcesBlock(description string) schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: description,
 		Attributes: map[string]schema.Attribute{
-			"limits":   quantityMap("Limits."),
-			"requests": quantityMap("Requests."),
+			"limits":   quantityMap("Limits (`resources.limits`). Default: none."),
+			"requests": quantityMap("Requests (`resources.requests`). Default: the limits, where set."),
 		},
 	}
 }

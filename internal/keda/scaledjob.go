@@ -104,7 +104,7 @@ func ScaledJobSpecBlocks() map[string]schema.Block {
 				"custom_scaling_running_job_percentage": schema.Float64Attribute{Optional: true,
 					MarkdownDescription: "With `custom`: the fraction of running Jobs subtracted, e.g. `0.5` (`customScalingRunningJobPercentage`)."},
 				"pending_pod_conditions": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-					MarkdownDescription: "Pod conditions a Job's pod must reach before it no longer counts as pending, e.g. `[\"Ready\", \"PodScheduled\"]`."},
+					MarkdownDescription: "Pod conditions a Job's pod must reach before it no longer counts as pending (`spec.scalingStrategy.pendingPodConditions`), e.g. `[\"Ready\", \"PodScheduled\"]`."},
 				"multiple_scalers_calculation": optionalString("How several triggers combine: "+EnumDescription(MultipleScalersCalculation...)+
 					". Default: KEDA's (`max`).", OneOf(MultipleScalersCalculation...)),
 			},

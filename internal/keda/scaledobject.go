@@ -165,7 +165,7 @@ func scalingRulesBlock(direction, field string) schema.SingleNestedBlock {
 			"policy": schema.ListNestedBlock{
 				MarkdownDescription: "A limit on how fast replicas change (`policies`). Default: Kubernetes' policies.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"type": requiredString("`Pods` or `Percent`.", OneOf(PolicyTypes...)),
+					"type": requiredString("`Pods` or `Percent` (`policies[].type`).", OneOf(PolicyTypes...)),
 					"value": schema.Int64Attribute{Required: true, MarkdownDescription: "Pods or percent per period (`value`, 1 or more).",
 						Validators: []validator.Int64{validators.Int32AtLeast(field+".policies[].value", 1)}},
 					"period_seconds": schema.Int64Attribute{Required: true, MarkdownDescription: "The period (`periodSeconds`), 1–1800 seconds.",
@@ -191,7 +191,7 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 			MarkdownDescription: "The workload to scale: a Deployment by default, or a StatefulSet or any resource with a `/scale` subresource.",
 			Validators:          []validator.Object{objectRequired()},
 			Attributes: map[string]schema.Attribute{
-				"name":                      requiredString("Its name, in the ScaledObject's namespace.", validators.KubeName(validators.DNSSubdomain)),
+				"name":                      requiredString("Its name (`spec.scaleTargetRef.name`), in the ScaledObject's namespace.", validators.KubeName(validators.DNSSubdomain)),
 				"kind":                      optionalString("Its kind. Default: KEDA's (`Deployment`)."),
 				"api_version":               optionalString("Its API version, `group/version` or `version`. Default: KEDA's (`apps/v1`).", validators.GroupVersion()),
 				"env_source_container_name": optionalString("Container whose environment `*_from_env` trigger parameters read. Default: the first."),
@@ -238,10 +238,10 @@ func ScaledObjectSpecBlocks() map[string]schema.Block {
 				"scaling_modifiers": optionalBlock(schema.SingleNestedBlock{
 					MarkdownDescription: "Combine named triggers with a formula into one composite metric.",
 					Attributes: map[string]schema.Attribute{
-						"formula":           requiredString("An expr-lang formula over trigger names, e.g. `(queue + latency) / 2`."),
-						"target":            requiredString("Target of the composite metric, a positive number."),
-						"activation_target": optionalString("Activation target of the composite metric, a number.", validators.ParsesAsFloat()),
-						"metric_type":       optionalString("`AverageValue` (default) or `Value`.", OneOf(autoscalingv2.AverageValueMetricType, autoscalingv2.ValueMetricType)),
+						"formula":           requiredString("An expr-lang formula over trigger names (`spec.advanced.scalingModifiers.formula`), e.g. `(queue + latency) / 2`."),
+						"target":            requiredString("Target of the composite metric (`spec.advanced.scalingModifiers.target`), a positive number."),
+						"activation_target": optionalString("Activation target of the composite metric (`spec.advanced.scalingModifiers.activationTarget`), a number. Default: KEDA's (`0`).", validators.ParsesAsFloat()),
+						"metric_type":       optionalString("`AverageValue` (default) or `Value` (`spec.advanced.scalingModifiers.metricType`).", OneOf(autoscalingv2.AverageValueMetricType, autoscalingv2.ValueMetricType)),
 					},
 				}),
 			},

@@ -80,7 +80,7 @@ func TriggerBlock() schema.ListNestedBlock {
 			// trigger, a large share of the time to plan hundreds of objects.
 			Validators: []validator.Object{validators.ExactlyOneChild(append(slices.Clone(typedTriggers), "type")...)},
 			Attributes: map[string]schema.Attribute{
-				"name": optionalString("KEDA trigger name; needed to refer to the trigger in a scaling modifier formula. Must be unique."),
+				"name": optionalString("KEDA trigger name (`triggers[].name`); needed to refer to the trigger in a scaling modifier formula. Must be unique."),
 				"use_cached_metrics": schema.BoolAttribute{
 					Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 					MarkdownDescription: "Serve the HPA from KEDA's metric cache (refreshed every polling interval). " +
@@ -105,8 +105,8 @@ func TriggerBlock() schema.ListNestedBlock {
 				"authentication_ref": optionalBlock(schema.SingleNestedBlock{
 					MarkdownDescription: "The TriggerAuthentication (or ClusterTriggerAuthentication) that supplies the trigger's secrets.",
 					Attributes: map[string]schema.Attribute{
-						"name": requiredString("Its name."),
-						"kind": optionalString("`TriggerAuthentication` (default) or `ClusterTriggerAuthentication`.",
+						"name": requiredString("Its name (`triggers[].authenticationRef.name`)."),
+						"kind": optionalString("`TriggerAuthentication` (default) or `ClusterTriggerAuthentication` (`triggers[].authenticationRef.kind`).",
 							stringvalidator.OneOf(AuthRefKinds...)),
 					},
 				}),

@@ -118,7 +118,7 @@ func gpuBlock() schema.SingleNestedBlock {
 	}
 	attrs["query"] = schema.StringAttribute{
 		Optional: true, Computed: true,
-		MarkdownDescription: "The PromQL sent to KEDA. Generated from the attributes above (always a single series: " +
+		MarkdownDescription: "The PromQL sent to KEDA (`triggers[].metadata.query`). Generated from the attributes above (always a single series: " +
 			"`sum(...) or vector(0)`); set it to override.",
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
