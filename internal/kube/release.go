@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -48,6 +49,10 @@ func (o Objects[T]) ReleaseRemoved(ctx context.Context, name string, prior, next
 	nextObj, err := unstructuredOf(next)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", o.Ref(name), err)
+	}
+	// Most updates drop nothing: they cost no request here.
+	if !dropsSomething(priorObj, nextObj) {
+		return nil, nil
 	}
 	apiVersion, _ := nextObj["apiVersion"].(string)
 	for attempt := 0; ; attempt++ {
@@ -225,6 +230,29 @@ func hasKeys(m map[string]any, keys value.FieldList) bool {
 		}
 	}
 	return true
+}
+
+// dropsSomething says whether next might lack a field prior has: a key
+// gone from a map, or a list changed (a keyed list may have lost an item).
+func dropsSomething(prior, next any) bool {
+	switch p := prior.(type) {
+	case map[string]any:
+		n, ok := next.(map[string]any)
+		if !ok {
+			return true
+		}
+		for k, v := range p {
+			nv, ok := n[k]
+			if !ok || dropsSomething(v, nv) {
+				return true
+			}
+		}
+		return false
+	case []any:
+		return !reflect.DeepEqual(prior, next)
+	default:
+		return false
+	}
 }
 
 // unstructuredOf is obj as the JSON the provider applies, decoded.

@@ -145,3 +145,22 @@ func TestReleaseFields(t *testing.T) {
 		})
 	}
 }
+
+func TestDropsSomething(t *testing.T) {
+	for _, tc := range []struct {
+		prior, next string
+		want        bool
+	}{
+		{`{"spec":{"a":1,"b":{"c":2}}}`, `{"spec":{"a":3,"b":{"c":4}}}`, false},
+		{`{"spec":{"a":1}}`, `{"spec":{"a":1,"b":2}}`, false},
+		{`{"spec":{"a":1,"b":2}}`, `{"spec":{"a":1}}`, true},
+		{`{"spec":{"b":{"c":2,"d":3}}}`, `{"spec":{"b":{"c":2}}}`, true},
+		{`{"spec":{"l":[{"name":"a"},{"name":"b"}]}}`, `{"spec":{"l":[{"name":"a"}]}}`, true},
+		{`{"spec":{"l":[1,2]}}`, `{"spec":{"l":[1,2]}}`, false},
+		{`{"metadata":{"labels":{"x":"1"}}}`, `{"metadata":{}}`, true},
+	} {
+		if got := dropsSomething(object(t, tc.prior), object(t, tc.next)); got != tc.want {
+			t.Errorf("dropsSomething(%s, %s) = %v, want %v", tc.prior, tc.next, got, tc.want)
+		}
+	}
+}
