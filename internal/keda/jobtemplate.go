@@ -201,7 +201,7 @@ func containerBlock(description string, required bool) schema.ListNestedBlock {
 									objectvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("value")),
 								},
 								Blocks: map[string]schema.Block{
-									"secret_key_ref":     secretKeyRefBlock("A key of a Secret."),
+									"secret_key_ref":     secretKeyRefBlock("The value.", "env[]"),
 									"config_map_key_ref": optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A key of a ConfigMap.", Attributes: map[string]schema.Attribute{"name": requiredString("The ConfigMap (`configMapKeyRef.name`)."), "key": requiredString("The key (`configMapKeyRef.key`).")}}),
 									"field_ref":          optionalBlock(schema.SingleNestedBlock{MarkdownDescription: "A pod field.", Attributes: map[string]schema.Attribute{"field_path": requiredString("e.g. `metadata.name`.")}}),
 								},
