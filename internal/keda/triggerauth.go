@@ -1,6 +1,8 @@
 package keda
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -239,11 +241,11 @@ type AzureServicePrincipalModel struct {
 // TriggerAuthSpecAttributes is the spec's attributes; clusterScoped for a
 // ClusterTriggerAuthentication.
 func TriggerAuthSpecAttributes(clusterScoped bool) map[string]schema.Attribute {
-	filePath := "A file in KEDA's operator pod holding the parameters as a JSON object of strings (`filePath`), relative " +
+	filePath := "A file in KEDA's operator pod holding the parameters as a JSON object of strings (`spec.filePath`), relative " +
 		"to the operator's `--filepath-auth-root-path` and without `..`; KEDA then takes every parameter from it and " +
 		"ignores the other sources but `pod_identity`."
 	if !clusterScoped {
-		filePath = "KEDA reads `filePath` only from a ClusterTriggerAuthentication (use " +
+		filePath = "KEDA reads `spec.filePath` only from a ClusterTriggerAuthentication (use " +
 			"`keda_cluster_trigger_authentication`): set here, every trigger using this authentication fails, so the plan refuses it."
 	}
 	return map[string]schema.Attribute{
@@ -255,76 +257,82 @@ func TriggerAuthSpecAttributes(clusterScoped bool) map[string]schema.Attribute {
 func TriggerAuthSpecBlocks() map[string]schema.Block {
 	return map[string]schema.Block{
 		"secret_target_ref": schema.ListNestedBlock{
-			MarkdownDescription: "Take a trigger parameter from a key of a Secret in the object's namespace " +
+			MarkdownDescription: "Take a trigger parameter (`spec.secretTargetRef`) from a key of a Secret in the object's namespace " +
 				"(for the cluster-scoped kind: KEDA's namespace).",
-			NestedObject: schema.NestedBlockObject{Attributes: targetRefAttributes("Secret")},
+			NestedObject: schema.NestedBlockObject{Attributes: targetRefAttributes("Secret", "spec.secretTargetRef[]")},
 		},
 		"config_map_target_ref": schema.ListNestedBlock{
-			MarkdownDescription: "Take a trigger parameter from a key of a ConfigMap.",
-			NestedObject:        schema.NestedBlockObject{Attributes: targetRefAttributes("ConfigMap")},
+			MarkdownDescription: "Take a trigger parameter from a key of a ConfigMap (`spec.configMapTargetRef`).",
+			NestedObject:        schema.NestedBlockObject{Attributes: targetRefAttributes("ConfigMap", "spec.configMapTargetRef[]")},
 		},
 		"env": schema.ListNestedBlock{
-			MarkdownDescription: "Take a trigger parameter from an environment variable of the scale target's container.",
+			MarkdownDescription: "Take a trigger parameter from an environment variable of the scale target's container (`spec.env`).",
 			NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-				"parameter":      requiredString("The trigger parameter, e.g. `host`."),
-				"name":           requiredString("The environment variable."),
-				"container_name": optionalString("The container; default: the first one."),
+				"parameter":      requiredString("The trigger parameter, e.g. `host` (`spec.env[].parameter`)."),
+				"name":           requiredString("The environment variable (`spec.env[].name`)."),
+				"container_name": optionalString("The container (`spec.env[].containerName`); default: the first one."),
 			}},
 		},
 		"bound_service_account_token": schema.ListNestedBlock{
-			MarkdownDescription: "Take a trigger parameter from a short-lived token of a service account.",
+			MarkdownDescription: "Take a trigger parameter from a short-lived token of a service account (`spec.boundServiceAccountToken`).",
 			NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-				"parameter":            requiredString("The trigger parameter, e.g. `bearerToken`."),
-				"service_account_name": requiredString("The service account."),
+				"parameter":            requiredString("The trigger parameter, e.g. `bearerToken` (`spec.boundServiceAccountToken[].parameter`)."),
+				"service_account_name": requiredString("The service account (`spec.boundServiceAccountToken[].serviceAccountName`)."),
 			}},
 		},
-		"pod_identity": podIdentityBlock("Authenticate with the workload's cloud identity."),
+		"pod_identity": podIdentityBlock("Authenticate with the workload's cloud identity.", "spec.podIdentity"),
 		"hashicorp_vault": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Read trigger parameters from HashiCorp Vault.",
+			MarkdownDescription: "Read trigger parameters from HashiCorp Vault (`spec.hashiCorpVault`).",
 			Attributes: map[string]schema.Attribute{
-				"address": requiredString("Vault's address, e.g. `https://vault.example:8200`."),
-				"authentication": requiredString("How KEDA logs in: "+EnumDescription(VaultAuthentications...)+".",
+				"address": requiredString("Vault's address, e.g. `https://vault.example:8200` (`spec.hashiCorpVault.address`)."),
+				"authentication": requiredString("How KEDA logs in (`spec.hashiCorpVault.authentication`): "+EnumDescription(VaultAuthentications...)+".",
 					OneOf(VaultAuthentications...)),
-				"namespace": optionalString("Vault namespace (Vault Enterprise)."),
-				"role":      optionalString("Vault role; required for `kubernetes` authentication."),
-				"mount":     optionalString("Mount path of the `kubernetes` auth method, e.g. `kubernetes`; required for `kubernetes` authentication."),
+				"namespace": optionalString("Vault namespace, for Vault Enterprise (`spec.hashiCorpVault.namespace`)."),
+				"role":      optionalString("Vault role (`spec.hashiCorpVault.role`); required for `kubernetes` authentication."),
+				"mount": optionalString("Mount path of the `kubernetes` auth method, e.g. `kubernetes` (`spec.hashiCorpVault.mount`); " +
+					"required for `kubernetes` authentication."),
 			},
 			Blocks: map[string]schema.Block{
 				"credential": optionalBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "Credentials for the login method.",
+					MarkdownDescription: "Credentials for the login method (`spec.hashiCorpVault.credential`).",
 					Attributes: map[string]schema.Attribute{
 						"token": schema.StringAttribute{
-							Optional:            true,
-							Sensitive:           true,
-							MarkdownDescription: "A Vault token, for `token` authentication. Sensitive: it is stored in the object in clear.",
-							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+							Optional:  true,
+							Sensitive: true,
+							MarkdownDescription: "A Vault token, for `token` authentication (`spec.hashiCorpVault.credential.token`). " +
+								"Sensitive: it is stored in the object in clear.",
+							Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 						},
-						"service_account":      optionalString("Path to a service account token file, for `kubernetes` authentication."),
-						"service_account_name": optionalString("Service account whose bound token KEDA uses, for `kubernetes` authentication."),
+						"service_account": optionalString("Path to a service account token file, for `kubernetes` authentication " +
+							"(`spec.hashiCorpVault.credential.serviceAccount`)."),
+						"service_account_name": optionalString("Service account whose bound token KEDA uses, for `kubernetes` authentication " +
+							"(`spec.hashiCorpVault.credential.serviceAccountName`)."),
 					},
 				}),
 				"secret": schema.ListNestedBlock{
-					MarkdownDescription: "A secret to read.",
+					MarkdownDescription: "A secret to read (`spec.hashiCorpVault.secrets`).",
 					Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 					NestedObject: schema.NestedBlockObject{
 						Attributes: map[string]schema.Attribute{
-							"parameter": requiredString("The trigger parameter."),
-							"path":      requiredString("The secret's path in Vault."),
-							"key":       requiredString("The key within the secret."),
-							"type": optionalString("The secret engine: "+EnumDescription(VaultSecretTypes...)+"; unset reads a generic secret.",
+							"parameter": requiredString("The trigger parameter (`spec.hashiCorpVault.secrets[].parameter`)."),
+							"path":      requiredString("The secret's path in Vault (`spec.hashiCorpVault.secrets[].path`)."),
+							"key":       requiredString("The key within the secret (`spec.hashiCorpVault.secrets[].key`)."),
+							"type": optionalString("The secret engine (`spec.hashiCorpVault.secrets[].type`): "+EnumDescription(VaultSecretTypes...)+
+								"; unset reads a generic secret.",
 								OneOf(VaultSecretTypes...)),
 						},
 						Blocks: map[string]schema.Block{
 							"pki_data": optionalBlock(schema.SingleNestedBlock{
-								MarkdownDescription: "The certificate to issue, for `pki` secrets.",
+								MarkdownDescription: "The certificate to issue, for `pki` secrets (`spec.hashiCorpVault.secrets[].pkiData`).",
 								Attributes: map[string]schema.Attribute{
-									"common_name": optionalString("Common name."),
-									"alt_names":   optionalString("Subject alternative names, comma-separated."),
-									"ip_sans":     optionalString("IP SANs, comma-separated."),
-									"uri_sans":    optionalString("URI SANs, comma-separated."),
-									"other_sans":  optionalString("Other SANs."),
-									"ttl":         optionalString("Lifetime, e.g. `24h`."),
-									"format":      optionalString("Encoding: `pem`, `der` or `pem_bundle`."),
+									"common_name": optionalString("Common name (`spec.hashiCorpVault.secrets[].pkiData.commonName`)."),
+									"alt_names":   optionalString("Subject alternative names, comma-separated (`spec.hashiCorpVault.secrets[].pkiData.altNames`)."),
+									"ip_sans":     optionalString("IP SANs, comma-separated (`spec.hashiCorpVault.secrets[].pkiData.ipSans`)."),
+									"uri_sans":    optionalString("URI SANs, comma-separated (`spec.hashiCorpVault.secrets[].pkiData.uriSans`)."),
+									"other_sans":  optionalString("Other SANs (`spec.hashiCorpVault.secrets[].pkiData.otherSans`)."),
+									"ttl":         optionalString("Lifetime, e.g. `24h` (`spec.hashiCorpVault.secrets[].pkiData.ttl`)."),
+									"format": optionalString("Encoding: `pem`, `der` or `pem_bundle` " +
+										"(`spec.hashiCorpVault.secrets[].pkiData.format`)."),
 								},
 							}),
 						},
@@ -333,171 +341,188 @@ func TriggerAuthSpecBlocks() map[string]schema.Block {
 			},
 		}, "secret"),
 		"azure_key_vault": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Read trigger parameters from Azure Key Vault.",
+			MarkdownDescription: "Read trigger parameters from Azure Key Vault (`spec.azureKeyVault`).",
 			Attributes: map[string]schema.Attribute{
-				"vault_uri": requiredString("The vault's URI."),
+				"vault_uri": requiredString("The vault's URI (`spec.azureKeyVault.vaultUri`)."),
 			},
 			Blocks: map[string]schema.Block{
 				"secret": schema.ListNestedBlock{
-					MarkdownDescription: "A secret to read.",
+					MarkdownDescription: "A secret to read (`spec.azureKeyVault.secrets`).",
 					Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-						"parameter": requiredString("The trigger parameter."),
-						"name":      requiredString("The secret's name."),
-						"version":   optionalString("The secret's version; default: the latest."),
+						"parameter": requiredString("The trigger parameter (`spec.azureKeyVault.secrets[].parameter`)."),
+						"name":      requiredString("The secret's name (`spec.azureKeyVault.secrets[].name`)."),
+						"version":   optionalString("The secret's version (`spec.azureKeyVault.secrets[].version`); default: the latest."),
 					}},
 				},
 				"credentials": optionalBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "A service principal whose client secret is kept in a Secret.",
+					MarkdownDescription: "A service principal whose client secret is kept in a Secret (`spec.azureKeyVault.credentials`).",
 					Attributes: map[string]schema.Attribute{
-						"client_id": requiredString("Client ID."),
-						"tenant_id": requiredString("Tenant ID."),
+						"client_id": requiredString("Client ID (`spec.azureKeyVault.credentials.clientId`)."),
+						"tenant_id": requiredString("Tenant ID (`spec.azureKeyVault.credentials.tenantId`)."),
 					},
 					Blocks: map[string]schema.Block{
-						"client_secret": secretKeyRefBlock("The client secret."),
+						"client_secret": secretKeyRefBlock("The client secret.", "spec.azureKeyVault.credentials.clientSecret"),
 					},
 				}, "client_secret"),
-				"pod_identity": podIdentityBlock("Authenticate to the vault with a cloud identity."),
+				"pod_identity": podIdentityBlock("Authenticate to the vault with a cloud identity.", "spec.azureKeyVault.podIdentity"),
 				"cloud": optionalBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "The Azure cloud; default: the public cloud.",
+					MarkdownDescription: "The Azure cloud (`spec.azureKeyVault.cloud`); default: the public cloud.",
 					Attributes: map[string]schema.Attribute{
-						"type":                      requiredString("Cloud name, e.g. `AzurePublicCloud` or `Private`."),
-						"key_vault_resource_url":    optionalString("Key Vault resource URL, for a private cloud."),
-						"active_directory_endpoint": optionalString("Active Directory endpoint, for a private cloud."),
+						"type": requiredString("Cloud name, e.g. `AzurePublicCloud` or `Private` (`spec.azureKeyVault.cloud.type`)."),
+						"key_vault_resource_url": optionalString("Key Vault resource URL, for a private cloud " +
+							"(`spec.azureKeyVault.cloud.keyVaultResourceURL`)."),
+						"active_directory_endpoint": optionalString("Active Directory endpoint, for a private cloud " +
+							"(`spec.azureKeyVault.cloud.activeDirectoryEndpoint`)."),
 					},
 				}),
 			},
 		}, "secret"),
 		"aws_secret_manager": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Read trigger parameters from AWS Secrets Manager.",
+			MarkdownDescription: "Read trigger parameters from AWS Secrets Manager (`spec.awsSecretManager`).",
 			Attributes: map[string]schema.Attribute{
-				"region": optionalString("AWS region."),
+				"region": optionalString("AWS region (`spec.awsSecretManager.region`)."),
 			},
 			Blocks: map[string]schema.Block{
 				"secret": schema.ListNestedBlock{
-					MarkdownDescription: "A secret to read.",
+					MarkdownDescription: "A secret to read (`spec.awsSecretManager.secrets`).",
 					Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-						"parameter":     requiredString("The trigger parameter."),
-						"name":          requiredString("The secret's name or ARN."),
-						"version_id":    optionalString("The secret's version ID."),
-						"version_stage": optionalString("The secret's version stage."),
-						"secret_key":    optionalString("A key within a JSON secret."),
+						"parameter":     requiredString("The trigger parameter (`spec.awsSecretManager.secrets[].parameter`)."),
+						"name":          requiredString("The secret's name or ARN (`spec.awsSecretManager.secrets[].name`)."),
+						"version_id":    optionalString("The secret's version ID (`spec.awsSecretManager.secrets[].versionId`)."),
+						"version_stage": optionalString("The secret's version stage (`spec.awsSecretManager.secrets[].versionStage`)."),
+						"secret_key":    optionalString("A key within a JSON secret (`spec.awsSecretManager.secrets[].secretKey`)."),
 					}},
 				},
 				"credentials": optionalBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "AWS keys kept in Secrets.",
+					MarkdownDescription: "AWS keys kept in Secrets (`spec.awsSecretManager.credentials`).",
 					Blocks: map[string]schema.Block{
-						"access_key":        secretKeyRefBlock("The access key ID."),
-						"access_secret_key": secretKeyRefBlock("The secret access key."),
-						"access_token":      secretKeyRefBlock("A session token."),
+						"access_key":        secretKeyRefBlock("The access key ID.", "spec.awsSecretManager.credentials.accessKey"),
+						"access_secret_key": secretKeyRefBlock("The secret access key.", "spec.awsSecretManager.credentials.accessSecretKey"),
+						"access_token":      secretKeyRefBlock("A session token.", "spec.awsSecretManager.credentials.accessToken"),
 					},
 				}, "access_key", "access_secret_key"),
-				"pod_identity": podIdentityBlock("Authenticate to AWS with a cloud identity."),
+				"pod_identity": podIdentityBlock("Authenticate to AWS with a cloud identity.", "spec.awsSecretManager.podIdentity"),
 			},
 		}, "secret"),
 		"gcp_secret_manager": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Read trigger parameters from GCP Secret Manager.",
+			MarkdownDescription: "Read trigger parameters from GCP Secret Manager (`spec.gcpSecretManager`).",
 			Blocks: map[string]schema.Block{
 				"secret": schema.ListNestedBlock{
-					MarkdownDescription: "A secret to read.",
+					MarkdownDescription: "A secret to read (`spec.gcpSecretManager.secrets`).",
 					Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 					NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-						"parameter": requiredString("The trigger parameter."),
-						"id":        requiredString("The secret's ID."),
-						"version":   optionalString("The secret's version; default: `latest`."),
+						"parameter": requiredString("The trigger parameter (`spec.gcpSecretManager.secrets[].parameter`)."),
+						"id":        requiredString("The secret's ID (`spec.gcpSecretManager.secrets[].id`)."),
+						"version":   optionalString("The secret's version (`spec.gcpSecretManager.secrets[].version`); default: `latest`."),
 					}},
 				},
 				"credentials": optionalBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "A service account key kept in a Secret.",
+					MarkdownDescription: "A service account key kept in a Secret (`spec.gcpSecretManager.credentials`).",
 					Blocks: map[string]schema.Block{
-						"client_secret": secretKeyRefBlock("The service account key (JSON)."),
+						"client_secret": secretKeyRefBlock("The service account key (JSON).", "spec.gcpSecretManager.credentials.clientSecret"),
 					},
 				}, "client_secret"),
-				"pod_identity": podIdentityBlock("Authenticate to GCP with a cloud identity."),
+				"pod_identity": podIdentityBlock("Authenticate to GCP with a cloud identity.", "spec.gcpSecretManager.podIdentity"),
 			},
 		}, "secret"),
 		"oauth2": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Obtain a bearer token with the OAuth2 client-credentials grant (for Prometheus with " +
-				"`auth_modes = [\"oauth\"]`, and RabbitMQ over HTTP, which also needs `client_secret`).",
+			MarkdownDescription: "Obtain a bearer token with the OAuth2 client-credentials grant (`spec.oauth2`), for Prometheus with " +
+				"`auth_modes = [\"oauth\"]`, and RabbitMQ over HTTP, which also needs `client_secret`.",
 			Attributes: map[string]schema.Attribute{
 				"type": schema.StringAttribute{
 					Optional:            true,
 					Computed:            true,
 					Default:             stringdefault.StaticString(string(v1alpha1.OAuth2GrantTypeClientCredentials)),
-					MarkdownDescription: "The grant type. Default: `clientCredentials`, the only one KEDA supports.",
+					MarkdownDescription: "The grant type (`spec.oauth2.type`). Default: `clientCredentials`, the only one KEDA supports.",
 					Validators:          []validator.String{OneOf(v1alpha1.OAuth2GrantTypeClientCredentials)},
 				},
-				"client_id": requiredString("Client ID."),
-				"token_url": requiredString("The token endpoint, an http or https URL.", validators.URL("http", "https")),
+				"client_id": requiredString("Client ID (`spec.oauth2.clientId`)."),
+				"token_url": requiredString("The token endpoint, an http or https URL (`spec.oauth2.tokenUrl`).", validators.URL("http", "https")),
 				"scopes": schema.ListAttribute{
 					Optional:            true,
 					ElementType:         types.StringType,
-					MarkdownDescription: "Scopes to request.",
+					MarkdownDescription: "Scopes to request (`spec.oauth2.scopes`).",
 				},
 				"token_url_params": schema.MapAttribute{
 					Optional:            true,
 					ElementType:         types.StringType,
-					MarkdownDescription: "Extra parameters sent to the token endpoint.",
+					MarkdownDescription: "Extra parameters sent to the token endpoint (`spec.oauth2.tokenUrlParams`).",
 				},
 			},
 			Blocks: map[string]schema.Block{
-				"client_secret": secretKeyRefBlock("The client secret; optional in KEDA (RabbitMQ's OAuth2 needs it)."),
+				"client_secret": secretKeyRefBlock("The client secret; optional in KEDA (RabbitMQ's OAuth2 needs it).",
+					"spec.oauth2.clientSecret"),
 			},
 		}),
 		"azure_service_principal": optionalBlock(schema.SingleNestedBlock{
-			MarkdownDescription: "Authenticate to Azure as a service principal whose credential is kept in a Secret.",
+			MarkdownDescription: "Authenticate to Azure as a service principal whose credential is kept in a Secret " +
+				"(`spec.azureServicePrincipal`).",
 			Attributes: map[string]schema.Attribute{
-				"tenant_id": requiredString("Tenant ID."),
-				"client_id": requiredString("Client ID."),
-				"cloud":     optionalString("Azure cloud; default: `AzurePublicCloud`. `Private` needs `active_directory_endpoint`."),
-				"active_directory_endpoint": optionalString("Active Directory endpoint; only with `cloud = \"Private\"`.",
+				"tenant_id": requiredString("Tenant ID (`spec.azureServicePrincipal.tenantId`)."),
+				"client_id": requiredString("Client ID (`spec.azureServicePrincipal.clientId`)."),
+				"cloud": optionalString("Azure cloud (`spec.azureServicePrincipal.cloud`); default: `AzurePublicCloud`. " +
+					"`Private` needs `active_directory_endpoint`."),
+				"active_directory_endpoint": optionalString("Active Directory endpoint (`spec.azureServicePrincipal.activeDirectoryEndpoint`); "+
+					"only with `cloud = \"Private\"`.",
 					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("cloud"))),
 			},
 			Blocks: map[string]schema.Block{
 				"client_secret": withObjectValidators(
-					secretKeyRefBlock("The client secret; exactly one of `client_secret` and `client_certificate`."),
+					secretKeyRefBlock("The client secret; exactly one of `client_secret` and `client_certificate`.",
+						"spec.azureServicePrincipal.clientSecret"),
 					objectvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("client_certificate"))),
-				"client_certificate": secretKeyRefBlock("A PEM client certificate with its key; exactly one of " +
-					"`client_secret` and `client_certificate`."),
+				"client_certificate": secretKeyRefBlock("A PEM client certificate with its key; exactly one of "+
+					"`client_secret` and `client_certificate`.", "spec.azureServicePrincipal.clientCertificate"),
 				"client_certificate_password": withObjectValidators(
-					secretKeyRefBlock("The certificate's password."),
+					secretKeyRefBlock("The certificate's password.", "spec.azureServicePrincipal.clientCertificatePassword"),
 					objectvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("client_certificate"))),
 			},
 		}),
 	}
 }
 
-func targetRefAttributes(kind string) map[string]schema.Attribute {
+// targetRefAttributes is the schema of a secret or ConfigMap reference; field
+// is its KEDA path, e.g. `spec.secretTargetRef[]`.
+func targetRefAttributes(kind, field string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"parameter": requiredString("The trigger parameter it supplies, e.g. `host` or `password`."),
-		"name":      requiredString("The " + kind + "'s name."),
-		"key":       requiredString("The key within the " + kind + "."),
+		"parameter": requiredString("The trigger parameter it supplies, e.g. `host` or `password` (`" + field + ".parameter`)."),
+		"name":      requiredString("The " + kind + "'s name (`" + field + ".name`)."),
+		"key":       requiredString("The key within the " + kind + " (`" + field + ".key`)."),
 	}
 }
 
-func secretKeyRefBlock(description string) schema.SingleNestedBlock {
+// secretKeyRefBlock is a value read from a key of a Secret; field is the path
+// of the value, in KEDA's or Kubernetes' JSON, that holds
+// `valueFrom.secretKeyRef`, e.g. `spec.oauth2.clientSecret` or `env[]`.
+func secretKeyRefBlock(description, field string) schema.SingleNestedBlock {
+	ref := field + ".valueFrom.secretKeyRef"
 	return optionalBlock(schema.SingleNestedBlock{
-		MarkdownDescription: description + " Read from a key of a Secret.",
+		MarkdownDescription: description + " Read from a key of a Secret (`" + ref + "`).",
 		Attributes: map[string]schema.Attribute{
-			"name": requiredString("The Secret's name."),
-			"key":  requiredString("The key within the Secret."),
+			"name": requiredString("The Secret's name (`" + ref + ".name`)."),
+			"key":  requiredString("The key within the Secret (`" + ref + ".key`)."),
 		},
 	})
 }
 
-func podIdentityBlock(description string) schema.SingleNestedBlock {
+// podIdentityBlock is KEDA's AuthPodIdentity; field is its KEDA path, e.g.
+// `spec.podIdentity`.
+func podIdentityBlock(description, field string) schema.SingleNestedBlock {
 	return optionalBlock(schema.SingleNestedBlock{
-		MarkdownDescription: description,
+		MarkdownDescription: strings.TrimSuffix(description, ".") + " (`" + field + "`).",
 		Attributes: map[string]schema.Attribute{
-			"provider": requiredString("The identity provider: "+EnumDescription(PodIdentityProviders...)+".",
+			"provider": requiredString("The identity provider (`"+field+".provider`): "+EnumDescription(PodIdentityProviders...)+".",
 				OneOf(PodIdentityProviders...)),
-			"identity_id":             optionalString("Azure: the managed identity's client ID; default: the workload's."),
-			"identity_tenant_id":      optionalString("Azure: the identity's tenant."),
-			"identity_authority_host": optionalString("Azure: the authority host; for `azure-workload`, KEDA's webhook requires `identity_tenant_id` with it."),
-			"role_arn":                optionalString("AWS: the role to assume; only when `identity_owner` is `keda`."),
-			"external_id":             optionalString("AWS: the external ID of the role; for `aws`, KEDA's webhook requires `role_arn` with it."),
-			"identity_owner": optionalString("AWS: whose identity to use, "+EnumDescription(IdentityOwners...)+".",
+			"identity_id":        optionalString("Azure: the managed identity's client ID (`" + field + ".identityId`); default: the workload's."),
+			"identity_tenant_id": optionalString("Azure: the identity's tenant (`" + field + ".identityTenantId`)."),
+			"identity_authority_host": optionalString("Azure: the authority host (`" + field + ".identityAuthorityHost`); " +
+				"for `azure-workload`, KEDA's webhook requires `identity_tenant_id` with it."),
+			"role_arn": optionalString("AWS: the role to assume (`" + field + ".roleArn`); only when `identity_owner` is `keda`."),
+			"external_id": optionalString("AWS: the external ID of the role (`" + field + ".externalID`); " +
+				"for `aws`, KEDA's webhook requires `role_arn` with it."),
+			"identity_owner": optionalString("AWS: whose identity to use (`"+field+".identityOwner`), "+EnumDescription(IdentityOwners...)+".",
 				OneOf(IdentityOwners...)),
 		},
 	})
