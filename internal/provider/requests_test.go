@@ -45,7 +45,8 @@ resource "keda_ml_scaled_object" "worker" {
 		t.Helper()
 		file := filepath.Join(w.dir, log)
 		env := []string{"KUBE_CONFIG_PATH=" + kubeconfig, kube.RequestLogEnv + "=" + file}
-		if code, out := w.terraform(t, dir, env, args...); code != 0 && !(args[0] == "plan" && code == 2) {
+		// plan -detailed-exitcode exits 2 when there are changes.
+		if code, out := w.terraform(t, dir, env, args...); code != 0 && (args[0] != "plan" || code != 2) {
 			t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
 		}
 		byMethod := map[string]int{}
