@@ -22,7 +22,8 @@ var kedaField = regexp.MustCompile("`[a-z][A-Za-z0-9]*[A-Z.\\[][A-Za-z0-9.\\[\\]
 func TestDescriptions_nameTheKEDAFieldOrDefault(t *testing.T) {
 	ctx := context.Background()
 	kinds := map[string]bool{"keda_ml_scaled_object": true, "keda_ml_scaled_job": true,
-		"keda_trigger_authentication": true, "keda_cluster_trigger_authentication": true}
+		"keda_trigger_authentication": true, "keda_cluster_trigger_authentication": true,
+		"keda_installation": true}
 	var missing []string
 	for _, newResource := range New("test")().Resources(ctx) {
 		r := newResource()

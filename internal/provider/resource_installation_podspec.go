@@ -261,10 +261,10 @@ func requirementBlock(description string, operators []string) schema.ListNestedB
 		NestedObject: schema.NestedBlockObject{
 			Validators: []validator.Object{validators.RequirementValues()},
 			Attributes: map[string]schema.Attribute{
-				"key":      schema.StringAttribute{Required: true, MarkdownDescription: "The label (or field) key.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-				"operator": schema.StringAttribute{Required: true, MarkdownDescription: "One of " + enumText(operators) + ".", Validators: []validator.String{stringvalidator.OneOf(operators...)}},
+				"key":      schema.StringAttribute{Required: true, MarkdownDescription: "The label (or field) key (`key`).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				"operator": schema.StringAttribute{Required: true, MarkdownDescription: "One of " + enumText(operators) + " (`operator`).", Validators: []validator.String{stringvalidator.OneOf(operators...)}},
 				"values": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-					MarkdownDescription: "Values: at least one with `In` and `NotIn`, none with `Exists` and `DoesNotExist`, exactly one (an integer) with `Gt` and `Lt`."},
+					MarkdownDescription: "Values: at least one with `In` and `NotIn`, none with `Exists` and `DoesNotExist`, exactly one (an integer) with `Gt` and `Lt` (`values`)."},
 			},
 		},
 	}
@@ -284,33 +284,33 @@ func labelSelectorBlock(description string) schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: description,
 		Attributes: map[string]schema.Attribute{
-			"match_labels": labelMap("Labels the pods (or namespaces) must have."),
+			"match_labels": labelMap("Labels the pods (or namespaces) must have (`matchLabels`)."),
 		},
 		Blocks: map[string]schema.Block{
-			"match_expressions": requirementBlock("A requirement on a label.", strs(LabelSelectorOperators)),
+			"match_expressions": requirementBlock("A requirement on a label (`matchExpressions`).", strs(LabelSelectorOperators)),
 		},
 	}
 }
 
 func nodeSelectorTermBlocks() map[string]schema.Block {
 	return map[string]schema.Block{
-		"match_expressions": requirementBlock("A requirement on a node label.", strs(NodeSelectorOperators)),
-		"match_fields":      requirementBlock("A requirement on a node field (`metadata.name`).", strs(NodeSelectorOperators)),
+		"match_expressions": requirementBlock("A requirement on a node label (`matchExpressions`).", strs(NodeSelectorOperators)),
+		"match_fields":      requirementBlock("A requirement on a node field, `metadata.name` (`matchFields`).", strs(NodeSelectorOperators)),
 	}
 }
 
 func weightAttr() schema.Int64Attribute {
-	return schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Weight, 1 to 100.",
+	return schema.Int64Attribute{Optional: true, MarkdownDescription: "Required in this block. Weight, 1 to 100 (`weight`).",
 		Validators: []validator.Int64{int64validator.Between(1, 100)}}
 }
 
 func podAffinityTermAttributes() (map[string]schema.Attribute, map[string]schema.Block) {
 	return map[string]schema.Attribute{
-			"namespaces":   stringList("Namespaces whose pods count. Default: the pod's own namespace (with no `namespace_selector`)."),
-			"topology_key": schema.StringAttribute{Optional: true, MarkdownDescription: "Required in this block. Node label whose value defines the domain, e.g. `kubernetes.io/hostname`, `topology.kubernetes.io/zone`.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"namespaces":   stringList("Namespaces whose pods count (`namespaces`). Default: the pod's own namespace (with no `namespace_selector`)."),
+			"topology_key": schema.StringAttribute{Optional: true, MarkdownDescription: "Required in this block. Node label whose value defines the domain, e.g. `kubernetes.io/hostname`, `topology.kubernetes.io/zone` (`topologyKey`).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 		}, map[string]schema.Block{
-			"label_selector":     labelSelectorBlock("The pods this term is about."),
-			"namespace_selector": labelSelectorBlock("Namespaces whose pods count, by label."),
+			"label_selector":     labelSelectorBlock("The pods this term is about (`labelSelector`)."),
+			"namespace_selector": labelSelectorBlock("Namespaces whose pods count, by label (`namespaceSelector`)."),
 		}
 }
 
@@ -321,19 +321,19 @@ func podAffinityBlock(description string) schema.SingleNestedBlock {
 		MarkdownDescription: description,
 		Blocks: map[string]schema.Block{
 			"required_during_scheduling_ignored_during_execution": schema.ListNestedBlock{
-				MarkdownDescription: "A term the pods must satisfy to be scheduled.",
+				MarkdownDescription: "A term the pods must satisfy to be scheduled (`requiredDuringSchedulingIgnoredDuringExecution`).",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: termAttrs, Blocks: termBlocks,
 					Validators: []validator.Object{validators.RequiredChildren("topology_key")},
 				},
 			},
 			"preferred_during_scheduling_ignored_during_execution": schema.ListNestedBlock{
-				MarkdownDescription: "A term the scheduler prefers, by weight.",
+				MarkdownDescription: "A term the scheduler prefers, by weight (`preferredDuringSchedulingIgnoredDuringExecution`).",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{"weight": weightAttr()},
 					Blocks: map[string]schema.Block{
 						"pod_affinity_term": schema.SingleNestedBlock{
-							MarkdownDescription: "Required in this block. The term.",
+							MarkdownDescription: "Required in this block. The term (`podAffinityTerm`).",
 							Attributes:          weightedAttrs, Blocks: weightedBlocks,
 							Validators: []validator.Object{validators.RequiredChildren("topology_key")},
 						},
@@ -351,32 +351,32 @@ func affinityBlock(description string) schema.SingleNestedBlock {
 		MarkdownDescription: description,
 		Blocks: map[string]schema.Block{
 			"node_affinity": schema.SingleNestedBlock{
-				MarkdownDescription: "Nodes the pods are scheduled on.",
+				MarkdownDescription: "Nodes the pods are scheduled on (`nodeAffinity`).",
 				Blocks: map[string]schema.Block{
 					"required_during_scheduling_ignored_during_execution": schema.SingleNestedBlock{
-						MarkdownDescription: "Nodes the pods must run on: any of the terms.",
+						MarkdownDescription: "Nodes the pods must run on: any of the terms (`requiredDuringSchedulingIgnoredDuringExecution`).",
 						Blocks: map[string]schema.Block{
 							"node_selector_term": schema.ListNestedBlock{
-								MarkdownDescription: "A term: all its requirements.",
+								MarkdownDescription: "A term: all its requirements (`nodeSelectorTerms`).",
 								NestedObject:        schema.NestedBlockObject{Blocks: nodeSelectorTermBlocks()},
 							},
 						},
 						Validators: []validator.Object{validators.RequiredChildren("node_selector_term")},
 					},
 					"preferred_during_scheduling_ignored_during_execution": schema.ListNestedBlock{
-						MarkdownDescription: "Nodes the scheduler prefers, by weight.",
+						MarkdownDescription: "Nodes the scheduler prefers, by weight (`preferredDuringSchedulingIgnoredDuringExecution`).",
 						NestedObject: schema.NestedBlockObject{
 							Attributes: map[string]schema.Attribute{"weight": weightAttr()},
 							Blocks: map[string]schema.Block{
-								"preference": schema.SingleNestedBlock{MarkdownDescription: "Required in this block. The nodes preferred.", Blocks: nodeSelectorTermBlocks()},
+								"preference": schema.SingleNestedBlock{MarkdownDescription: "Required in this block. The nodes preferred (`preference`).", Blocks: nodeSelectorTermBlocks()},
 							},
 							Validators: []validator.Object{validators.RequiredChildren("weight", "preference")},
 						},
 					},
 				},
 			},
-			"pod_affinity":      podAffinityBlock("Run near the pods these terms select."),
-			"pod_anti_affinity": podAffinityBlock("Run away from the pods these terms select, e.g. spread replicas over nodes."),
+			"pod_affinity":      podAffinityBlock("Run near the pods these terms select (`podAffinity`)."),
+			"pod_anti_affinity": podAffinityBlock("Run away from the pods these terms select, e.g. spread replicas over nodes (`podAntiAffinity`)."),
 		},
 	}
 }
@@ -388,20 +388,20 @@ func topologySpreadBlock(deployment, selector string) schema.ListNestedBlock {
 		NestedObject: schema.NestedBlockObject{
 			Validators: []validator.Object{validators.MinDomains()},
 			Attributes: map[string]schema.Attribute{
-				"max_skew": schema.Int64Attribute{Required: true, MarkdownDescription: "Largest allowed difference of pod counts between domains; at least 1.",
+				"max_skew": schema.Int64Attribute{Required: true, MarkdownDescription: "Largest allowed difference of pod counts between domains; at least 1 (`maxSkew`).",
 					Validators: []validator.Int64{int64validator.Between(1, math.MaxInt32)}},
-				"topology_key": schema.StringAttribute{Required: true, MarkdownDescription: "Node label whose value defines the domain, e.g. `topology.kubernetes.io/zone`.",
+				"topology_key": schema.StringAttribute{Required: true, MarkdownDescription: "Node label whose value defines the domain, e.g. `topology.kubernetes.io/zone` (`topologyKey`).",
 					Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 				"when_unsatisfiable": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(corev1.DoNotSchedule)),
-					MarkdownDescription: enumText(strs(UnsatisfiableActions)) + ". Default: `DoNotSchedule`.",
+					MarkdownDescription: "What to do with a pod that cannot satisfy the constraint: " + enumText(strs(UnsatisfiableActions)) + " (`whenUnsatisfiable`). Default: `DoNotSchedule`.",
 					Validators:          []validator.String{keda.OneOf(UnsatisfiableActions...)}},
-				"min_domains":          int32Attr("Minimum number of domains; only with `when_unsatisfiable = \"DoNotSchedule\"`.", 1),
-				"match_label_keys":     stringList("Pod label keys whose values select, with `label_selector`, the pods counted."),
-				"node_affinity_policy": optString(enumText(strs(InclusionPolicies))+": whether node affinity limits the domains. Default: Kubernetes' (`Honor`).", keda.OneOf(InclusionPolicies...)),
-				"node_taints_policy":   optString(enumText(strs(InclusionPolicies))+": whether node taints limit the domains. Default: Kubernetes' (`Ignore`).", keda.OneOf(InclusionPolicies...)),
+				"min_domains":          int32Attr("Minimum number of domains (`minDomains`); only with `when_unsatisfiable = \"DoNotSchedule\"`.", 1),
+				"match_label_keys":     stringList("Pod label keys whose values select, with `label_selector`, the pods counted (`matchLabelKeys`)."),
+				"node_affinity_policy": optString(enumText(strs(InclusionPolicies))+": whether node affinity limits the domains (`nodeAffinityPolicy`). Default: Kubernetes' (`Honor`).", keda.OneOf(InclusionPolicies...)),
+				"node_taints_policy":   optString(enumText(strs(InclusionPolicies))+": whether node taints limit the domains (`nodeTaintsPolicy`). Default: Kubernetes' (`Ignore`).", keda.OneOf(InclusionPolicies...)),
 			},
 			Blocks: map[string]schema.Block{
-				"label_selector": labelSelectorBlock("The pods counted. Default: the component's own pods (`" + selector + "`)."),
+				"label_selector": labelSelectorBlock("The pods counted (`labelSelector`). Default: the component's own pods (`" + selector + "`)."),
 			},
 		},
 	}
@@ -409,11 +409,11 @@ func topologySpreadBlock(deployment, selector string) schema.ListNestedBlock {
 
 func seccompBlock() schema.SingleNestedBlock {
 	return inBlock(schema.SingleNestedBlock{
-		MarkdownDescription: "The seccomp profile; replaces upstream's.",
+		MarkdownDescription: "The seccomp profile (`seccompProfile`); replaces upstream's.",
 		Validators:          []validator.Object{validators.SeccompProfile()},
 		Attributes: map[string]schema.Attribute{
-			"type":              optString(enumText(strs(SeccompProfileTypes))+".", keda.OneOf(SeccompProfileTypes...)),
-			"localhost_profile": optString("With `type = \"Localhost\"` (and only then): the profile's path on the node."),
+			"type":              optString("Kind of profile (`type`): "+enumText(strs(SeccompProfileTypes))+".", keda.OneOf(SeccompProfileTypes...)),
+			"localhost_profile": optString("With `type = \"Localhost\"` (and only then): the profile's path on the node, relative to the kubelet's seccomp directory (`localhostProfile`)."),
 		},
 	}, "type")
 }
@@ -423,11 +423,11 @@ func podSecurityContextBlock(deployment string) schema.SingleNestedBlock {
 		MarkdownDescription: "The pod security context of Deployment `" + deployment + "` (`spec.template.spec.securityContext`). " +
 			"Each field set here replaces upstream's; upstream's others stay (upstream sets `run_as_non_root = true`).",
 		Attributes: map[string]schema.Attribute{
-			"run_as_user":     idAttr("User ID of the containers' processes."),
-			"run_as_group":    idAttr("Group ID of the containers' processes."),
-			"run_as_non_root": schema.BoolAttribute{Optional: true, MarkdownDescription: "Refuse to start containers running as root."},
-			"fs_group":        idAttr("Group owning the pod's volumes."),
-			"supplemental_groups": schema.ListAttribute{Optional: true, ElementType: types.Int64Type, MarkdownDescription: "Further group IDs of the processes.",
+			"run_as_user":     idAttr("User ID of the containers' processes (`runAsUser`)."),
+			"run_as_group":    idAttr("Group ID of the containers' processes (`runAsGroup`)."),
+			"run_as_non_root": schema.BoolAttribute{Optional: true, MarkdownDescription: "Refuse to start containers running as root (`runAsNonRoot`)."},
+			"fs_group":        idAttr("Group owning the pod's volumes (`fsGroup`)."),
+			"supplemental_groups": schema.ListAttribute{Optional: true, ElementType: types.Int64Type, MarkdownDescription: "Further group IDs of the processes (`supplementalGroups`).",
 				Validators: []validator.List{listvalidator.ValueInt64sAre(int64validator.Between(0, math.MaxInt32))}},
 		},
 		Blocks: map[string]schema.Block{"seccomp_profile": seccompBlock()},
@@ -441,19 +441,19 @@ func securityContextBlock(deployment string) schema.SingleNestedBlock {
 			"dropped, read-only root filesystem, non-root, `RuntimeDefault` seccomp profile).",
 		Validators: []validator.Object{validators.PrivilegedNeedsEscalation()},
 		Attributes: map[string]schema.Attribute{
-			"allow_privilege_escalation": schema.BoolAttribute{Optional: true, MarkdownDescription: "Allow gaining more privileges than the parent process."},
-			"privileged":                 schema.BoolAttribute{Optional: true, MarkdownDescription: "Run privileged; needs `allow_privilege_escalation = true`."},
-			"read_only_root_filesystem":  schema.BoolAttribute{Optional: true, MarkdownDescription: "Mount the root filesystem read-only."},
-			"run_as_user":                idAttr("User ID of the process."),
-			"run_as_group":               idAttr("Group ID of the process."),
-			"run_as_non_root":            schema.BoolAttribute{Optional: true, MarkdownDescription: "Refuse to start the container as root."},
+			"allow_privilege_escalation": schema.BoolAttribute{Optional: true, MarkdownDescription: "Allow gaining more privileges than the parent process (`allowPrivilegeEscalation`)."},
+			"privileged":                 schema.BoolAttribute{Optional: true, MarkdownDescription: "Run privileged (`privileged`); needs `allow_privilege_escalation = true`."},
+			"read_only_root_filesystem":  schema.BoolAttribute{Optional: true, MarkdownDescription: "Mount the root filesystem read-only (`readOnlyRootFilesystem`)."},
+			"run_as_user":                idAttr("User ID of the process (`runAsUser`)."),
+			"run_as_group":               idAttr("Group ID of the process (`runAsGroup`)."),
+			"run_as_non_root":            schema.BoolAttribute{Optional: true, MarkdownDescription: "Refuse to start the container as root (`runAsNonRoot`)."},
 		},
 		Blocks: map[string]schema.Block{
 			"capabilities": schema.SingleNestedBlock{
-				MarkdownDescription: "Linux capabilities; replaces upstream's (`drop = [\"ALL\"]`).",
+				MarkdownDescription: "Linux capabilities (`capabilities`); replaces upstream's (`drop = [\"ALL\"]`).",
 				Attributes: map[string]schema.Attribute{
-					"add":  stringList("Capabilities added, e.g. `NET_BIND_SERVICE`."),
-					"drop": stringList("Capabilities dropped, e.g. `ALL`."),
+					"add":  stringList("Capabilities added, e.g. `NET_BIND_SERVICE` (`add`)."),
+					"drop": stringList("Capabilities dropped, e.g. `ALL` (`drop`)."),
 				},
 			},
 			"seccomp_profile": seccompBlock(),
@@ -465,28 +465,28 @@ func securityContextBlock(deployment string) schema.SingleNestedBlock {
 func envBlock(description string) schema.ListNestedBlock {
 	keyRef := func(d, obj string) schema.SingleNestedBlock {
 		return inBlock(schema.SingleNestedBlock{MarkdownDescription: d, Attributes: map[string]schema.Attribute{
-			"name": optString("The " + obj + "."), "key": optString("The key."),
+			"name": optString("The " + obj + " (`name`)."), "key": optString("The key (`key`)."),
 		}}, "key", "name")
 	}
 	return schema.ListNestedBlock{
 		MarkdownDescription: description,
 		NestedObject: schema.NestedBlockObject{
 			Attributes: map[string]schema.Attribute{
-				"name":  schema.StringAttribute{Required: true, MarkdownDescription: "Variable name.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-				"value": schema.StringAttribute{Optional: true, MarkdownDescription: "Literal value."},
+				"name":  schema.StringAttribute{Required: true, MarkdownDescription: "Variable name (`name`).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				"value": schema.StringAttribute{Optional: true, MarkdownDescription: "Literal value (`value`)."},
 			},
 			Blocks: map[string]schema.Block{
 				"value_from": schema.SingleNestedBlock{
-					MarkdownDescription: "Take the value from a Secret, a ConfigMap or a pod field.",
+					MarkdownDescription: "Take the value from a Secret, a ConfigMap or a pod field (`valueFrom`).",
 					Validators: []validator.Object{
 						validators.ExactlyOneChild("secret_key_ref", "config_map_key_ref", "field_ref"),
 						objectvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("value")),
 					},
 					Blocks: map[string]schema.Block{
-						"secret_key_ref":     keyRef("A key of a Secret in the installation's namespace.", "Secret"),
-						"config_map_key_ref": keyRef("A key of a ConfigMap in the installation's namespace.", "ConfigMap"),
-						"field_ref": inBlock(schema.SingleNestedBlock{MarkdownDescription: "A pod field.", Attributes: map[string]schema.Attribute{
-							"field_path": optString("e.g. `metadata.name`."),
+						"secret_key_ref":     keyRef("A key of a Secret in the installation's namespace (`secretKeyRef`).", "Secret"),
+						"config_map_key_ref": keyRef("A key of a ConfigMap in the installation's namespace (`configMapKeyRef`).", "ConfigMap"),
+						"field_ref": inBlock(schema.SingleNestedBlock{MarkdownDescription: "A pod field (`fieldRef`).", Attributes: map[string]schema.Attribute{
+							"field_path": optString("Path of the pod field, e.g. `metadata.name` (`fieldPath`)."),
 						}}, "field_path"),
 					},
 				},
@@ -503,24 +503,24 @@ func volumeBlock(deployment string) schema.ListNestedBlock {
 		NestedObject: schema.NestedBlockObject{
 			Validators: []validator.Object{validators.ExactlyOneChild("secret", "config_map", "empty_dir", "persistent_volume_claim")},
 			Attributes: map[string]schema.Attribute{
-				"name": schema.StringAttribute{Required: true, MarkdownDescription: "Volume name; not one of upstream's (`certificates`, and `temp-vol` on the metrics server).",
+				"name": schema.StringAttribute{Required: true, MarkdownDescription: "Volume name (`name`); not one of upstream's (`certificates`, and `temp-vol` on the metrics server).",
 					Validators: []validator.String{validators.KubeName(validators.DNSLabel)}},
 			},
 			Blocks: map[string]schema.Block{
-				"secret":     inBlock(schema.SingleNestedBlock{MarkdownDescription: "A Secret in the installation's namespace.", Attributes: map[string]schema.Attribute{"secret_name": optString("The Secret.")}}, "secret_name"),
-				"config_map": inBlock(schema.SingleNestedBlock{MarkdownDescription: "A ConfigMap in the installation's namespace.", Attributes: map[string]schema.Attribute{"name": optString("The ConfigMap.")}}, "name"),
+				"secret":     inBlock(schema.SingleNestedBlock{MarkdownDescription: "A Secret in the installation's namespace (`secret`).", Attributes: map[string]schema.Attribute{"secret_name": optString("The Secret (`secretName`).")}}, "secret_name"),
+				"config_map": inBlock(schema.SingleNestedBlock{MarkdownDescription: "A ConfigMap in the installation's namespace (`configMap`).", Attributes: map[string]schema.Attribute{"name": optString("The ConfigMap (`name`).")}}, "name"),
 				"empty_dir": schema.SingleNestedBlock{
-					MarkdownDescription: "Scratch space.",
+					MarkdownDescription: "Scratch space (`emptyDir`).",
 					Attributes: map[string]schema.Attribute{
-						"medium":     optString("`Memory` for tmpfs; default: node disk.", keda.OneOf(corev1.StorageMediumMemory)),
-						"size_limit": optString("Size limit, a quantity such as `64Mi`.", validators.Quantity()),
+						"medium":     optString("`Memory` for tmpfs (`medium`); default: node disk.", keda.OneOf(corev1.StorageMediumMemory)),
+						"size_limit": optString("Size limit, a quantity such as `64Mi` (`sizeLimit`).", validators.Quantity()),
 					},
 				},
 				"persistent_volume_claim": inBlock(schema.SingleNestedBlock{
-					MarkdownDescription: "A PersistentVolumeClaim in the installation's namespace.",
+					MarkdownDescription: "A PersistentVolumeClaim in the installation's namespace (`persistentVolumeClaim`).",
 					Attributes: map[string]schema.Attribute{
-						"claim_name": optString("The claim."),
-						"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Mount read-only. Default: `false`."},
+						"claim_name": optString("The claim (`claimName`)."),
+						"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Mount read-only (`readOnly`). Default: `false`."},
 					},
 				}, "claim_name"),
 			},
@@ -533,10 +533,10 @@ func volumeMountBlock(deployment string) schema.ListNestedBlock {
 	return schema.ListNestedBlock{
 		MarkdownDescription: "A volume mounted into Deployment `" + deployment + "`'s container (`spec.template.spec.containers[0].volumeMounts`).",
 		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-			"name":       schema.StringAttribute{Required: true, MarkdownDescription: "The volume: one of this component's `volume` blocks, or upstream's.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"mount_path": schema.StringAttribute{Required: true, MarkdownDescription: "Where; not one of upstream's (`/certs`, and `/tmp` on the metrics server).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"sub_path":   optString("Mount only this path of the volume."),
-			"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Read-only. Default: `false`."},
+			"name":       schema.StringAttribute{Required: true, MarkdownDescription: "The volume (`name`): one of this component's `volume` blocks, or upstream's.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"mount_path": schema.StringAttribute{Required: true, MarkdownDescription: "Path in the container (`mountPath`); not one of upstream's (`/certs`, and `/tmp` on the metrics server).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"sub_path":   optString("Mount only this path of the volume (`subPath`)."),
+			"read_only":  schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: "Read-only (`readOnly`). Default: `false`."},
 		}},
 	}
 }
@@ -548,8 +548,8 @@ func podDisruptionBudgetBlock(deployment string) schema.SingleNestedBlock {
 			"Useful with `replicas` above 1. Default: none.",
 		Validators: []validator.Object{validators.ExactlyOneChild("min_available", "max_unavailable")},
 		Attributes: map[string]schema.Attribute{
-			"min_available":   optString("Pods that must stay available during a voluntary disruption: a number (`1`) or a percentage (`50%`).", validators.IntOrPercent()),
-			"max_unavailable": optString("Pods that may be unavailable during a voluntary disruption: a number (`1`) or a percentage (`50%`).", validators.IntOrPercent()),
+			"min_available":   optString("Pods that must stay available during a voluntary disruption (`spec.minAvailable`): a number (`1`) or a percentage (`50%`).", validators.IntOrPercent()),
+			"max_unavailable": optString("Pods that may be unavailable during a voluntary disruption (`spec.maxUnavailable`): a number (`1`) or a percentage (`50%`).", validators.IntOrPercent()),
 		},
 	}
 }

@@ -182,7 +182,7 @@ func prometheusBlock(description string) schema.SingleNestedBlock {
 	return inBlock(schema.SingleNestedBlock{
 		MarkdownDescription: description,
 		Attributes: map[string]schema.Attribute{
-			"enabled": schema.BoolAttribute{Optional: true, MarkdownDescription: "`true` serves the Prometheus endpoint, `false` turns it off."},
+			"enabled": schema.BoolAttribute{Optional: true, MarkdownDescription: "`true` serves the Prometheus endpoint, `false` turns it off. Default: KEDA's (on)."},
 		},
 	}, "enabled")
 }
@@ -195,8 +195,8 @@ func (r *installationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"`eks.amazonaws.com/role-arn` (EKS IRSA), `azure.workload.identity/client-id` (AKS), `iam.gke.io/gcp-service-account` (GKE); " +
 			"see the workload identity guide.",
 		Attributes: map[string]schema.Attribute{
-			"annotations": annotationMap("Annotations added to the ServiceAccount's."),
-			"labels":      labelMap("Labels added to the ServiceAccount's."),
+			"annotations": annotationMap("Annotations added to the ServiceAccount's (`metadata.annotations`)."),
+			"labels":      labelMap("Labels added to the ServiceAccount's (`metadata.labels`)."),
 		},
 	}
 	operatorBlocks["prometheus"] = prometheusBlock("The operator's Prometheus metrics endpoint (port 8080, `/metrics`), the " +
