@@ -114,9 +114,7 @@ func (ctr ContainerModel) expand(c *conversion, at string) corev1.Container {
 		out.Resources.Requests = c.resourceList(r.Requests, at+".resources.requests")
 	}
 	for _, m := range ctr.VolumeMount {
-		out.VolumeMounts = append(out.VolumeMounts, corev1.VolumeMount{
-			Name: str(m.Name), MountPath: str(m.MountPath), SubPath: str(m.SubPath), ReadOnly: m.ReadOnly.ValueBool(),
-		})
+		out.VolumeMounts = append(out.VolumeMounts, m.Expand())
 	}
 	return out
 }

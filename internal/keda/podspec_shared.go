@@ -9,7 +9,10 @@ import (
 )
 
 // The pod-spec pieces the ScaledJob's template and keda_installation's
-// Deployments both have: one schema, one conversion, one set of checks.
+// Deployments both have: one schema, one conversion, one set of checks for
+// tolerations and resources; one model and conversion for volumes and
+// their mounts (the installation's schema for them is its own: it offers
+// what KEDA's chart does, and names upstream's volumes it must not reuse).
 
 // TolerationBlock is a pod's list of tolerations.
 func TolerationBlock(description string) schema.ListNestedBlock {
@@ -72,6 +75,15 @@ func (r *ResourcesModel) Expand() *corev1.ResourceRequirements {
 		return out
 	}
 	return &corev1.ResourceRequirements{Limits: quantities(stringMap(r.Limits)), Requests: quantities(stringMap(r.Requests))}
+}
+
+// Expand is the volume as a pod spec holds it. A size_limit that is not a
+// quantity, which the schema refuses at plan, is left out.
+func (v VolumeModel) Expand() corev1.Volume { return v.expand(&conversion{}, "") }
+
+// Expand is the mount as a container holds it.
+func (m VolumeMountModel) Expand() corev1.VolumeMount {
+	return corev1.VolumeMount{Name: str(m.Name), MountPath: str(m.MountPath), SubPath: str(m.SubPath), ReadOnly: m.ReadOnly.ValueBool()}
 }
 
 // ValidateTolerations checks each toleration as the API server checks a

@@ -2,9 +2,10 @@ package provider
 
 // The pod-level blocks of keda_installation's components. `toleration` and
 // `resources` are the ScaledJob template's own schema and conversion
-// (internal/keda/podspec_shared.go); `env`, `volume` and `volume_mount`
-// keep its HCL names and nesting, with what KEDA's chart's values offer;
-// the pieces the template lacks follow hashicorp/kubernetes' pod spec.
+// (internal/keda/podspec_shared.go); `volume` and `volume_mount` are its
+// models and conversion under a schema of their own; `env` keeps its HCL
+// names and nesting; the pieces the template lacks follow
+// hashicorp/kubernetes' pod spec.
 
 import (
 	"math"
@@ -22,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
-	kresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -159,41 +159,6 @@ type keyRefModel struct {
 
 type fieldRefModel struct {
 	FieldPath types.String `tfsdk:"field_path"`
-}
-
-// volumeModel has keda.VolumeModel's shape (a ScaledJob pod's `volume`).
-type volumeModel struct {
-	Name                  types.String         `tfsdk:"name"`
-	Secret                *secretVolumeModel   `tfsdk:"secret"`
-	ConfigMap             *nameModel           `tfsdk:"config_map"`
-	EmptyDir              *emptyDirVolumeModel `tfsdk:"empty_dir"`
-	PersistentVolumeClaim *claimVolumeModel    `tfsdk:"persistent_volume_claim"`
-}
-
-type secretVolumeModel struct {
-	SecretName types.String `tfsdk:"secret_name"`
-}
-
-type nameModel struct {
-	Name types.String `tfsdk:"name"`
-}
-
-type emptyDirVolumeModel struct {
-	Medium    types.String `tfsdk:"medium"`
-	SizeLimit types.String `tfsdk:"size_limit"`
-}
-
-type claimVolumeModel struct {
-	ClaimName types.String `tfsdk:"claim_name"`
-	ReadOnly  types.Bool   `tfsdk:"read_only"`
-}
-
-// volumeMountModel has keda.VolumeMountModel's shape.
-type volumeMountModel struct {
-	Name      types.String `tfsdk:"name"`
-	MountPath types.String `tfsdk:"mount_path"`
-	SubPath   types.String `tfsdk:"sub_path"`
-	ReadOnly  types.Bool   `tfsdk:"read_only"`
 }
 
 type podDisruptionBudgetModel struct {
@@ -768,29 +733,6 @@ func (e envModel) expand() corev1.EnvVar {
 		}
 	}
 	return out
-}
-
-func (v volumeModel) expand() corev1.Volume {
-	out := corev1.Volume{Name: v.Name.ValueString()}
-	switch {
-	case v.Secret != nil:
-		out.Secret = &corev1.SecretVolumeSource{SecretName: v.Secret.SecretName.ValueString()}
-	case v.ConfigMap != nil:
-		out.ConfigMap = &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: v.ConfigMap.Name.ValueString()}}
-	case v.EmptyDir != nil:
-		out.EmptyDir = &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMedium(v.EmptyDir.Medium.ValueString())}
-		if q, err := kresource.ParseQuantity(v.EmptyDir.SizeLimit.ValueString()); err == nil && !v.EmptyDir.SizeLimit.IsNull() {
-			out.EmptyDir.SizeLimit = &q
-		}
-	case v.PersistentVolumeClaim != nil:
-		out.PersistentVolumeClaim = &corev1.PersistentVolumeClaimVolumeSource{ClaimName: v.PersistentVolumeClaim.ClaimName.ValueString(),
-			ReadOnly: v.PersistentVolumeClaim.ReadOnly.ValueBool()}
-	}
-	return out
-}
-
-func (m volumeMountModel) expand() corev1.VolumeMount {
-	return corev1.VolumeMount{Name: m.Name.ValueString(), MountPath: m.MountPath.ValueString(), SubPath: m.SubPath.ValueString(), ReadOnly: m.ReadOnly.ValueBool()}
 }
 
 // parseIntOrPercent reads `3` or `50%`; ok is false for anything else, and

@@ -71,8 +71,8 @@ type componentModel struct {
 	TopologySpreadConstraint []topologySpreadConstraintModel `tfsdk:"topology_spread_constraint"`
 	PodSecurityContext       *podSecurityContextModel        `tfsdk:"pod_security_context"`
 	SecurityContext          *securityContextModel           `tfsdk:"security_context"`
-	Volume                   []volumeModel                   `tfsdk:"volume"`
-	VolumeMount              []volumeMountModel              `tfsdk:"volume_mount"`
+	Volume                   []keda.VolumeModel              `tfsdk:"volume"`
+	VolumeMount              []keda.VolumeMountModel         `tfsdk:"volume_mount"`
 	PodDisruptionBudget      *podDisruptionBudgetModel       `tfsdk:"pod_disruption_budget"`
 }
 
@@ -320,10 +320,10 @@ func (c *componentModel) params() install.ComponentParams {
 	}
 	p.Resources = c.Resources.Expand()
 	for _, v := range c.Volume {
-		p.Volumes = append(p.Volumes, v.expand())
+		p.Volumes = append(p.Volumes, v.Expand())
 	}
 	for _, m := range c.VolumeMount {
-		p.VolumeMounts = append(p.VolumeMounts, m.expand())
+		p.VolumeMounts = append(p.VolumeMounts, m.Expand())
 	}
 	if b := c.PodDisruptionBudget; b != nil {
 		p.PodDisruptionBudget = &install.PodDisruptionBudget{}
