@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -134,4 +135,25 @@ func logMoved(ctx context.Context, ref string, moved []kube.MovedFields) {
 			"object": ref, "manager": m.Manager, "fields": strings.Join(m.Fields, ", "),
 		})
 	}
+}
+
+// stateObject is the object the prior state holds, as expand builds it: what
+// the provider last applied or imported, so that ApplyOver takes over from
+// other clients the fields the plan drops. It is nil on create (no prior
+// state) and when the state does not expand; ok is false when the state
+// cannot be read.
+func stateObject[M any](ctx context.Context, priorState *tfsdk.State, diags *diag.Diagnostics, expand func(M) (any, error)) (any, bool) {
+	if priorState == nil {
+		return nil, true
+	}
+	var m M
+	diags.Append(priorState.Get(ctx, &m)...)
+	if diags.HasError() {
+		return nil, false
+	}
+	obj, err := expand(m)
+	if err != nil {
+		return nil, true
+	}
+	return obj, true
 }

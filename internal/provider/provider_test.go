@@ -109,16 +109,7 @@ func testPlanFails(t *testing.T, config, want string) {
 // provider has nothing to say about.
 func testPlansOffline(t *testing.T, config string) {
 	t.Helper()
-	rec := &warningRecorder{}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: recordingFactories(rec),
-		Steps: []resource.TestStep{{
-			Config:             offlineProvider + config,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
-	for _, w := range rec.warnings() {
+	for _, w := range planOfflineWarnings(t, config) {
 		t.Errorf("warning: %s", formatWarning(w))
 	}
 }

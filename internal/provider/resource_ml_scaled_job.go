@@ -120,20 +120,14 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, priorSta
 		diags.Append(valueOutOfRange("ScaledJob", err))
 		return
 	}
-	// What the state holds: the fields it has and the plan drops are taken
-	// over from the clients that made the object before Terraform.
-	var prior any
-	if priorState != nil {
-		var pm scaledJobModel
-		diags.Append(priorState.Get(ctx, &pm)...)
-		if diags.HasError() {
-			return
+	prior, ok := stateObject(ctx, priorState, diags, func(pm scaledJobModel) (any, error) {
+		if pm.Metadata == nil {
+			return nil, nil
 		}
-		if pm.Metadata != nil {
-			if p, err := pm.Expand(pm.Metadata.ObjectMeta()); err == nil {
-				prior = p
-			}
-		}
+		return pm.Expand(pm.Metadata.ObjectMeta())
+	})
+	if !ok {
+		return
 	}
 	out, ok := applyScaled(ctx, diags, "ScaledJob", r.client.ScaledJobs, r.client.WaitScaledJobReady, meta, prior, sj,
 		m.WaitForReady.ValueBool())

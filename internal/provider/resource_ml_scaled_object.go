@@ -137,20 +137,14 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, prior
 		diags.Append(valueOutOfRange("ScaledObject", err))
 		return
 	}
-	// What the state holds: the fields it has and the plan drops are taken
-	// over from the clients that made the object before Terraform.
-	var prior any
-	if priorState != nil {
-		var pm scaledObjectModel
-		diags.Append(priorState.Get(ctx, &pm)...)
-		if diags.HasError() {
-			return
+	prior, ok := stateObject(ctx, priorState, diags, func(pm scaledObjectModel) (any, error) {
+		if pm.Metadata == nil {
+			return nil, nil
 		}
-		if pm.Metadata != nil {
-			if p, err := pm.Expand(pm.Metadata.ObjectMeta()); err == nil {
-				prior = p
-			}
-		}
+		return pm.Expand(pm.Metadata.ObjectMeta())
+	})
+	if !ok {
+		return
 	}
 	out, ok := applyScaled(ctx, diags, "ScaledObject", r.client.ScaledObjects, r.client.WaitScaledObjectReady, meta, prior, so,
 		m.WaitForReady.ValueBool())

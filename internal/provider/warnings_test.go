@@ -132,9 +132,9 @@ func recordingFactories(rec *warningRecorder) map[string]func() (tfprotov6.Provi
 	}
 }
 
-// testPlanWarns checks that config plans, with no reachable cluster, and
-// warns with summary on the attribute at.
-func testPlanWarns(t *testing.T, config, at, summary string) {
+// planOfflineWarnings plans config with no reachable cluster, requires it to
+// plan changes, and returns the warnings the provider gave.
+func planOfflineWarnings(t *testing.T, config string) []*tfprotov6.Diagnostic {
 	t.Helper()
 	rec := &warningRecorder{}
 	resource.UnitTest(t, resource.TestCase{
@@ -145,7 +145,14 @@ func testPlanWarns(t *testing.T, config, at, summary string) {
 			ExpectNonEmptyPlan: true,
 		}},
 	})
-	warns := rec.warnings()
+	return rec.warnings()
+}
+
+// testPlanWarns checks that config plans, with no reachable cluster, and
+// warns with summary on the attribute at.
+func testPlanWarns(t *testing.T, config, at, summary string) {
+	t.Helper()
+	warns := planOfflineWarnings(t, config)
 	for _, w := range warns {
 		if w.Summary == summary && attributePath(w.Attribute) == at && strings.Contains(w.Detail, "Attribute "+at) {
 			return
@@ -286,17 +293,8 @@ resource "keda_ml_scaled_job" "test" {
 // user is told how.
 func testPlansOfflineWarns(t *testing.T, config string, want ...string) {
 	t.Helper()
-	rec := &warningRecorder{}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: recordingFactories(rec),
-		Steps: []resource.TestStep{{
-			Config:             offlineProvider + config,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
 	got := map[string]bool{}
-	for _, w := range rec.warnings() {
+	for _, w := range planOfflineWarnings(t, config) {
 		got[fmt.Sprintf("%s at %s", w.Summary, attributePath(w.Attribute))] = true
 	}
 	wanted := map[string]bool{}
