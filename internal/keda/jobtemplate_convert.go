@@ -84,20 +84,7 @@ func (ctr ContainerModel) expand(c *conversion, at string) corev1.Container {
 		Command: stringList(ctr.Command), Args: stringList(ctr.Args), WorkingDir: str(ctr.WorkingDir),
 	}
 	for _, e := range ctr.Env {
-		env := corev1.EnvVar{Name: str(e.Name), Value: str(e.Value)}
-		if vf := e.ValueFrom; vf != nil {
-			env.ValueFrom = &corev1.EnvVarSource{}
-			if r := vf.SecretKeyRef; r != nil {
-				env.ValueFrom.SecretKeyRef = &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
-			}
-			if r := vf.ConfigMapKeyRef; r != nil {
-				env.ValueFrom.ConfigMapKeyRef = &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
-			}
-			if r := vf.FieldRef; r != nil {
-				env.ValueFrom.FieldRef = &corev1.ObjectFieldSelector{FieldPath: str(r.FieldPath)}
-			}
-		}
-		out.Env = append(out.Env, env)
+		out.Env = append(out.Env, e.Expand())
 	}
 	for _, e := range ctr.EnvFrom {
 		src := corev1.EnvFromSource{Prefix: str(e.Prefix)}

@@ -10,7 +10,7 @@ import (
 
 // The pod-spec pieces the ScaledJob's template and keda_installation's
 // Deployments both have: one schema, one conversion, one set of checks for
-// tolerations and resources; one model and conversion for volumes and
+// tolerations and resources; one model and conversion for env, volumes and
 // their mounts (the installation's schema for them is its own: it offers
 // what KEDA's chart does, and names upstream's volumes it must not reuse).
 
@@ -80,6 +80,24 @@ func (r *ResourcesModel) Expand() *corev1.ResourceRequirements {
 // Expand is the volume as a pod spec holds it. A size_limit that is not a
 // quantity, which the schema refuses at plan, is left out.
 func (v VolumeModel) Expand() corev1.Volume { return v.expand(&conversion{}, "") }
+
+// Expand is the variable as a container holds it.
+func (e EnvModel) Expand() corev1.EnvVar {
+	env := corev1.EnvVar{Name: str(e.Name), Value: str(e.Value)}
+	if vf := e.ValueFrom; vf != nil {
+		env.ValueFrom = &corev1.EnvVarSource{}
+		if r := vf.SecretKeyRef; r != nil {
+			env.ValueFrom.SecretKeyRef = &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
+		}
+		if r := vf.ConfigMapKeyRef; r != nil {
+			env.ValueFrom.ConfigMapKeyRef = &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: str(r.Name)}, Key: str(r.Key)}
+		}
+		if r := vf.FieldRef; r != nil {
+			env.ValueFrom.FieldRef = &corev1.ObjectFieldSelector{FieldPath: str(r.FieldPath)}
+		}
+	}
+	return env
+}
 
 // Expand is the mount as a container holds it.
 func (m VolumeMountModel) Expand() corev1.VolumeMount {

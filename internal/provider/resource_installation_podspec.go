@@ -2,10 +2,10 @@ package provider
 
 // The pod-level blocks of keda_installation's components. `toleration` and
 // `resources` are the ScaledJob template's own schema and conversion
-// (internal/keda/podspec_shared.go); `volume` and `volume_mount` are its
-// models and conversion under a schema of their own; `env` keeps its HCL
-// names and nesting; the pieces the template lacks follow
-// hashicorp/kubernetes' pod spec.
+// (internal/keda/podspec_shared.go); `env`, `volume` and `volume_mount` are
+// its models and conversion under a schema of their own (what KEDA's chart
+// offers, in the installation's namespace); the pieces the template lacks
+// follow hashicorp/kubernetes' pod spec.
 
 import (
 	"math"
@@ -137,28 +137,6 @@ type capabilitiesModel struct {
 type seccompProfileModel struct {
 	Type             types.String `tfsdk:"type"`
 	LocalhostProfile types.String `tfsdk:"localhost_profile"`
-}
-
-// envModel has keda.EnvModel's shape (a ScaledJob container's `env`).
-type envModel struct {
-	Name      types.String       `tfsdk:"name"`
-	Value     types.String       `tfsdk:"value"`
-	ValueFrom *envValueFromModel `tfsdk:"value_from"`
-}
-
-type envValueFromModel struct {
-	SecretKeyRef    *keyRefModel   `tfsdk:"secret_key_ref"`
-	ConfigMapKeyRef *keyRefModel   `tfsdk:"config_map_key_ref"`
-	FieldRef        *fieldRefModel `tfsdk:"field_ref"`
-}
-
-type keyRefModel struct {
-	Name types.String `tfsdk:"name"`
-	Key  types.String `tfsdk:"key"`
-}
-
-type fieldRefModel struct {
-	FieldPath types.String `tfsdk:"field_path"`
 }
 
 type podDisruptionBudgetModel struct {
@@ -714,22 +692,6 @@ func (s *securityContextModel) expand() *corev1.SecurityContext {
 		}
 		for _, v := range listStrings(c.Drop) {
 			out.Capabilities.Drop = append(out.Capabilities.Drop, corev1.Capability(v))
-		}
-	}
-	return out
-}
-
-func (e envModel) expand() corev1.EnvVar {
-	out := corev1.EnvVar{Name: e.Name.ValueString(), Value: e.Value.ValueString()}
-	if f := e.ValueFrom; f != nil {
-		out.ValueFrom = &corev1.EnvVarSource{}
-		switch {
-		case f.SecretKeyRef != nil:
-			out.ValueFrom.SecretKeyRef = &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: f.SecretKeyRef.Name.ValueString()}, Key: f.SecretKeyRef.Key.ValueString()}
-		case f.ConfigMapKeyRef != nil:
-			out.ValueFrom.ConfigMapKeyRef = &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: f.ConfigMapKeyRef.Name.ValueString()}, Key: f.ConfigMapKeyRef.Key.ValueString()}
-		case f.FieldRef != nil:
-			out.ValueFrom.FieldRef = &corev1.ObjectFieldSelector{FieldPath: f.FieldRef.FieldPath.ValueString()}
 		}
 	}
 	return out

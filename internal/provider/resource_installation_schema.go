@@ -45,7 +45,7 @@ type installationModel struct {
 	Toleration            []keda.TolerationModel `tfsdk:"toleration"`
 	PriorityClassName     types.String           `tfsdk:"priority_class_name"`
 	Affinity              *affinityModel         `tfsdk:"affinity"`
-	Env                   []envModel             `tfsdk:"env"`
+	Env                   []keda.EnvModel        `tfsdk:"env"`
 	HTTP                  *httpModel             `tfsdk:"http"`
 	Wait                  types.Bool             `tfsdk:"wait"`
 	DeleteCRDsWithObjects types.Bool             `tfsdk:"delete_crds_with_objects"`
@@ -377,7 +377,7 @@ func (m installationModel) params() install.Params {
 		p.Tolerations = append(p.Tolerations, t.Expand())
 	}
 	for _, e := range m.Env {
-		p.Env = append(p.Env, e.expand())
+		p.Env = append(p.Env, e.Expand())
 	}
 	if h := m.HTTP; h != nil {
 		p.HTTPTimeout = optInt64(h.Timeout)
