@@ -2,13 +2,15 @@
 package main
 
 import (
-	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
-	"runtime/debug"
+	"path/filepath"
+	"runtime/pprof"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/kedaml/terraform-provider-keda/internal/provider"
 )
@@ -21,25 +23,45 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	quietUnlessLogging()
-	collectGarbageLessOften()
+	defer profileCPU()()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/kedaml/keda",
-		Debug:   debug,
-	})
+	server, err := provider.NewServer(version)()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err = tf6server.Serve("registry.terraform.io/kedaml/keda", func() tfprotov6.ProviderServer { return server }, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
 }
 
-// collectGarbageLessOften sets the garbage collector's target to 400% unless
-// GOGC is set. The provider lives for one Terraform command and allocates
-// mostly short-lived request data; at Go's default of 100% the collector took
-// a fifth of its CPU time in an apply of hundreds of objects, for a heap of a
-// few tens of MiB (BENCHMARKS.md reports the peak RSS).
-func collectGarbageLessOften() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+// cpuProfileDirEnv names a directory where each provider process writes its
+// CPU profile (cpu-<pid>.pprof) when Terraform stops it: make bench reads
+// them to say where the provider's time goes.
+const cpuProfileDirEnv = "KEDA_PROVIDER_CPUPROFILE_DIR"
+
+func profileCPU() (stop func()) {
+	dir := os.Getenv(cpuProfileDirEnv)
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
+	if err != nil {
+		log.Printf("%s: %v", cpuProfileDirEnv, err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Printf("%s: %v", cpuProfileDirEnv, err)
+		_ = f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
 	}
 }
 

@@ -2,18 +2,15 @@ package main
 
 import (
 	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"regexp"
-	"strconv"
+	"strings"
 	"testing"
 )
 
-// The registry manifest, the server main.go starts and the provider
-// factories the tests use must speak the same protocol: a release whose
-// manifest says 6.0 while the binary serves 5 installs and then fails.
+// The registry manifest, the server main.go starts and the server the tests
+// use must speak the same protocol: a release whose manifest says 6.0 while
+// the binary serves 5 installs and then fails.
 func TestProtocolVersionsAgree(t *testing.T) {
 	data, err := os.ReadFile("terraform-registry-manifest.json")
 	if err != nil {
@@ -33,62 +30,38 @@ func TestProtocolVersionsAgree(t *testing.T) {
 	}
 	want := manifest.Metadata.ProtocolVersions[0]
 
-	if got := servedProtocol(t, "main.go"); got+".0" != want {
-		t.Errorf("main.go serves protocol %s, the registry manifest says %s", got, want)
+	// main.go serves with terraform-plugin-go's tf<N>server.
+	served := regexp.MustCompile(`terraform-plugin-go/tfprotov(\d)/tf(\d)server"`)
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if m := served.FindSubmatch(src); m == nil || string(m[2])+".0" != want {
+		t.Errorf("main.go serves protocol %q, the registry manifest says %s", m, want)
+	}
+	// NewServer, which main.go and the tests serve, builds the framework's
+	// server for that protocol.
 	factory := regexp.MustCompile(`providerserver\.NewProtocol(\d)`)
-	for _, file := range []string{"internal/provider/provider_test.go", "internal/provider/bench_test.go", "internal/e2e/e2e_test.go"} {
+	src, err = os.ReadFile("internal/provider/fastpath.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	matches := factory.FindAllSubmatch(src, -1)
+	if len(matches) == 0 {
+		t.Error("internal/provider/fastpath.go: no framework server found")
+	}
+	for _, m := range matches {
+		if string(m[1])+".0" != want {
+			t.Errorf("NewServer uses protocol %s, the registry manifest says %s", m[1], want)
+		}
+	}
+	for _, file := range []string{"main.go", "internal/provider/provider_test.go", "internal/provider/bench_test.go", "internal/e2e/e2e_test.go"} {
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		matches := factory.FindAllSubmatch(src, -1)
-		if len(matches) == 0 {
-			t.Errorf("%s: no provider factory found", file)
-		}
-		for _, m := range matches {
-			if string(m[1])+".0" != want {
-				t.Errorf("%s uses protocol %s, the registry manifest says %s", file, m[1], want)
-			}
+		if !strings.Contains(string(src), "NewServer(") {
+			t.Errorf("%s does not serve the provider with NewServer", file)
 		}
 	}
-}
-
-// servedProtocol reads the ProtocolVersion of the ServeOpts in main.go;
-// unset, the framework serves protocol 6.
-func servedProtocol(t *testing.T, file string) string {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	version, found := "6", false
-	ast.Inspect(f, func(n ast.Node) bool {
-		lit, ok := n.(*ast.CompositeLit)
-		if !ok {
-			return true
-		}
-		sel, ok := lit.Type.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "ServeOpts" {
-			return true
-		}
-		found = true
-		for _, e := range lit.Elts {
-			kv, ok := e.(*ast.KeyValueExpr)
-			if !ok {
-				continue
-			}
-			if key, ok := kv.Key.(*ast.Ident); ok && key.Name == "ProtocolVersion" {
-				if v, ok := kv.Value.(*ast.BasicLit); ok {
-					n, _ := strconv.Atoi(v.Value)
-					version = strconv.Itoa(n)
-				}
-			}
-		}
-		return false
-	})
-	if !found {
-		t.Fatalf("%s: no providerserver.ServeOpts", file)
-	}
-	return version
 }

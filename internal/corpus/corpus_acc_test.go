@@ -26,7 +26,13 @@ import (
 	"github.com/kedaml/terraform-provider-keda/internal/install"
 )
 
+// TestMain runs the corpus with the provider's fast path checked against
+// the framework (KEDA_PROVIDER_FASTPATH=check): the import, plan and apply
+// of every object in the corpus fail on any difference between the two.
 func TestMain(m *testing.M) {
+	if os.Getenv("KEDA_PROVIDER_FASTPATH") == "" {
+		os.Setenv("KEDA_PROVIDER_FASTPATH", "check")
+	}
 	os.Exit(acctest.RunWithControlPlane(m))
 }
 

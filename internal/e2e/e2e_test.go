@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -24,7 +23,7 @@ import (
 )
 
 var factories = map[string]func() (tfprotov6.ProviderServer, error){
-	"keda": providerserver.NewProtocol6WithError(provider.New("e2e")()),
+	"keda": provider.NewServer("e2e"),
 }
 
 func clients() (kubernetes.Interface, kedaclient.Interface) {

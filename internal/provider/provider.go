@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"os"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -26,7 +27,12 @@ var _ provider.Provider = (*kedaProvider)(nil)
 
 type kedaProvider struct {
 	version string
+	// client is what Configure gave the resources, for the fast path.
+	client atomic.Pointer[kube.Client]
 }
+
+// configuredClient is the client Configure made, or nil before Configure.
+func (p *kedaProvider) configuredClient() *kube.Client { return p.client.Load() }
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -175,6 +181,7 @@ func (p *kedaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	client := kube.NewClient(cfg, unknown)
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	p.client.Store(client)
 }
 
 // kubeConfig converts the provider block; unknown reports whether any value

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
@@ -19,12 +18,19 @@ import (
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
 
+// TestMain runs the tests with the fast path checked against the framework
+// (fastpath.go) unless KEDA_PROVIDER_FASTPATH says otherwise: every
+// validation, plan and read a test makes through the provider, in process
+// or through the CLI, fails on any difference between the two.
 func TestMain(m *testing.M) {
+	if os.Getenv(fastPathEnv) == "" {
+		os.Setenv(fastPathEnv, "check")
+	}
 	os.Exit(acctest.RunWithControlPlane(m))
 }
 
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"keda": providerserver.NewProtocol6WithError(New("test")()),
+	"keda": NewServer("test"),
 }
 
 // testAccPreCheck skips an acceptance test without TF_ACC, as

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -99,7 +100,9 @@ func (r *scaledObjectResource) ModifyPlan(ctx context.Context, req resource.Modi
 		hpa := types.StringValue(plan.ScaledObjectSpecModel.HPAName(name.ValueString()))
 		if !hpa.Equal(plan.HPAName) {
 			plan.HPAName = hpa
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("hpa_name"), hpa)...)
+			// Set on the raw value: the framework's SetAttribute rebuilds
+			// every value of the plan.
+			resp.Plan.Raw = withAttribute(resp.Plan.Raw, "hpa_name", tftypes.NewValue(tftypes.String, hpa.ValueString()))
 		}
 	}
 	known := !ns.IsUnknown() && plan.ScaleTargetRef != nil && !plan.ScaleTargetRef.Name.IsUnknown()
@@ -231,19 +234,16 @@ func valueOutOfRange(kind string, err error) diag.Diagnostic {
 // slice: it is read as empty, and reported so that the checks reading the
 // triggers skip.
 func getPlanned(ctx context.Context, plan tfsdk.Plan, target any, diags *diag.Diagnostics) (triggersUnknown bool) {
-	var triggers types.List
-	if d := plan.GetAttribute(ctx, path.Root("trigger"), &triggers); !d.HasError() && triggers.IsUnknown() {
-		raw, err := tftypes.Transform(plan.Raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-			if p.Equal(tftypes.NewAttributePath().WithAttributeName("trigger")) {
-				return tftypes.NewValue(v.Type(), nil), nil
-			}
-			return v, nil
-		})
-		if err != nil {
-			diags.AddError("Reading the plan", err.Error())
-			return true
+	// Looked up on the raw value: reading the attribute through the
+	// framework would build the whole trigger list's value first.
+	var attrs map[string]tftypes.Value
+	if !plan.Raw.IsNull() && plan.Raw.IsKnown() && plan.Raw.As(&attrs) == nil {
+		if triggers, ok := attrs["trigger"]; ok && !triggers.IsKnown() {
+			// As hands out the value's own map: the plan is not changed.
+			attrs = maps.Clone(attrs)
+			attrs["trigger"] = tftypes.NewValue(triggers.Type(), nil)
+			plan.Raw, triggersUnknown = tftypes.NewValue(plan.Raw.Type(), attrs), true
 		}
-		plan.Raw, triggersUnknown = raw, true
 	}
 	diags.Append(plan.Get(ctx, target)...)
 	return triggersUnknown

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Writing a whole model into the state makes the framework rebuild and
@@ -21,6 +22,17 @@ import (
 func recordApplied(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
 	id, uid string, status types.Object) {
 	state.Raw = plan.Raw.Copy()
+	// Set on the raw value where the path exists: the framework's
+	// SetAttribute rebuilds every value of the state for each call.
+	raw, okID := setAt(state.Raw, []string{"id"}, tftypes.NewValue(tftypes.String, id))
+	raw, okUID := setAt(raw, []string{"metadata", "uid"}, tftypes.NewValue(tftypes.String, uid))
+	statusValue, err := status.ToTerraformValue(ctx)
+	if okID && okUID && err == nil {
+		if raw, ok := setAt(raw, []string{"status"}, statusValue); ok {
+			state.Raw = raw
+			return
+		}
+	}
 	diags.Append(state.SetAttribute(ctx, path.Root("id"), id)...)
 	diags.Append(state.SetAttribute(ctx, path.Root("metadata").AtName("uid"), uid)...)
 	diags.Append(state.SetAttribute(ctx, path.Root("status"), status)...)
