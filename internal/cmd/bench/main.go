@@ -53,9 +53,10 @@ const (
 )
 
 type sample struct {
-	seconds  float64
-	requests int
-	rssKiB   int64
+	seconds    float64
+	requests   int
+	rssKiB     int64
+	cpuSeconds float64 // user + system of the provider processes
 }
 
 func main() {
@@ -197,7 +198,12 @@ func run(sizes string, runs int, out string) error {
 	if err != nil {
 		return err
 	}
-	report := render(ns, runs, tools, results, micro)
+	largest := ns[len(ns)-1]
+	profiles, err := profilePhases(root, filepath.Join(work, fmt.Sprintf("%d-%s", largest, strings.Fields(tools[0].name)[0])), work, env, tools[0])
+	if err != nil {
+		return err
+	}
+	report := render(ns, runs, tools, results, micro) + profiles
 	fmt.Print(report)
 	if out != "" {
 		return os.WriteFile(out, []byte(report), 0o644)
@@ -205,19 +211,22 @@ func run(sizes string, runs int, out string) error {
 	return nil
 }
 
-// measure runs one phase and samples the peak RSS of the provider process
-// it starts.
+// measure runs one phase and samples the provider processes it starts:
+// their peak RSS and their CPU time (user + system), each process's latest
+// reading kept, so a process's last sampling interval may be missed.
 func measure(dir string, env []string, provider string, args []string, p phase) (sample, error) {
 	done := make(chan struct{})
 	var peak int64
+	cpu := map[string]float64{}
 	var wg sync.WaitGroup
 	if provider != "" {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				if v := peakRSS(provider); v > peak {
-					peak = v
+				for pid, st := range providerStats(provider) {
+					peak = max(peak, st.rssKiB)
+					cpu[pid] = max(cpu[pid], st.cpuSeconds)
 				}
 				select {
 				case <-done:
@@ -242,7 +251,68 @@ func measure(dir string, env []string, provider string, args []string, p phase) 
 	default:
 		return sample{}, fmt.Errorf("%v: %w\n%s", args, err, outText)
 	}
-	return sample{seconds: elapsed, rssKiB: peak}, nil
+	var cpuSeconds float64
+	for _, c := range cpu {
+		cpuSeconds += c
+	}
+	return sample{seconds: elapsed, rssKiB: peak, cpuSeconds: cpuSeconds}, nil
+}
+
+// profilePhases runs the provider's apply, plan with refresh and destroy
+// once more with each provider process writing its CPU profile, and
+// reports, per phase, the provider's time by protocol call and the
+// functions it spends the most in.
+func profilePhases(root, dir, work string, env []string, t tool) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## Where the provider's CPU goes\n\nThe largest N once more, each provider process writing a CPU profile "+
+		"(`KEDA_PROVIDER_CPUPROFILE_DIR`); `go tool pprof -top` over a phase's profiles, first by protocol call (cumulative), "+
+		"then the functions with the most time of their own.\n")
+	for _, s := range []struct {
+		p    phase
+		args []string
+	}{{phaseApply, t.apply}, {phasePlan, t.plan}, {phaseDestroy, t.destroy}} {
+		profDir := filepath.Join(work, "profiles", strings.Fields(string(s.p))[0])
+		if err := os.MkdirAll(profDir, 0o755); err != nil {
+			return "", err
+		}
+		if _, err := measure(dir, append(slices.Clone(env), "KEDA_PROVIDER_CPUPROFILE_DIR="+profDir), t.provider, s.args, s.p); err != nil {
+			return "", fmt.Errorf("profiling %s: %w", s.p, err)
+		}
+		files, _ := filepath.Glob(filepath.Join(profDir, "*.pprof"))
+		if len(files) == 0 {
+			return "", fmt.Errorf("profiling %s: no profile written", s.p)
+		}
+		binary := filepath.Join(root, "bin", "terraform-provider-keda")
+		calls, err := pprofTop(root, append([]string{"-top", "-cum", "-nodecount=12",
+			`-show=fastServer\)\.[A-Z]|proto6server\.\(\*Server\)\.[A-Z]|gcBgMarkWorker|kube\.\(\*Objects`, binary}, files...))
+		if err != nil {
+			return "", err
+		}
+		own, err := pprofTop(root, append([]string{"-top", "-nodecount=15", binary}, files...))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n```\n%s\n```\n\n```\n%s\n```\n", s.p, calls, own)
+	}
+	return b.String(), nil
+}
+
+func pprofTop(root string, args []string) (string, error) {
+	cmd := exec.Command("go", append([]string{"tool", "pprof"}, args...)...)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go tool pprof: %w", err)
+	}
+	// The header's file and build lines say nothing a reader needs.
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.HasPrefix(line, "File:") || strings.HasPrefix(line, "Build ID:") || strings.HasPrefix(line, "Type:") || strings.HasPrefix(line, "Time:") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 func command(dir string, env []string, name string, args ...string) (string, error) {
@@ -252,10 +322,19 @@ func command(dir string, env []string, name string, args ...string) (string, err
 	return string(out), err
 }
 
-// peakRSS is the largest VmHWM of the running processes called name.
-func peakRSS(name string) int64 {
+type procStat struct {
+	rssKiB     int64
+	cpuSeconds float64
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on Linux.
+const clockTicks = 100
+
+// providerStats reads VmHWM and user + system CPU time of the running
+// processes called name, by pid.
+func providerStats(name string) map[string]procStat {
 	entries, _ := os.ReadDir("/proc")
-	var best int64
+	out := map[string]procStat{}
 	for _, e := range entries {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
@@ -265,19 +344,33 @@ func peakRSS(name string) int64 {
 		if err != nil || !strings.HasPrefix(name, strings.TrimSpace(string(comm))) {
 			continue
 		}
+		var st procStat
 		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
 		if err != nil {
 			continue
 		}
 		for _, line := range strings.Split(string(status), "\n") {
 			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-				if v, err := strconv.ParseInt(f[1], 10, 64); err == nil && v > best {
-					best = v
-				}
+				st.rssKiB, _ = strconv.ParseInt(f[1], 10, 64)
 			}
 		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The fields after the command name, which is in parentheses:
+		// utime and stime are the 14th and 15th of the line.
+		if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+			f := strings.Fields(string(stat[i+1:]))
+			if len(f) > 12 {
+				utime, _ := strconv.ParseFloat(f[11], 64)
+				stime, _ := strconv.ParseFloat(f[12], 64)
+				st.cpuSeconds = (utime + stime) / clockTicks
+			}
+		}
+		out[e.Name()] = st
 	}
-	return best
+	return out
 }
 
 func countLines(path string) int {
@@ -382,6 +475,23 @@ during a phase.
 				rss = fmt.Sprintf("%.0f MiB", float64(peak)/1024)
 			}
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", n, t.name, cell(phaseApply), cell(phasePlan), cell(phaseDestroy), rss)
+		}
+	}
+	fmt.Fprintln(&b)
+	fmt.Fprintf(&b, "terraform-provider-keda against kubectl_manifest, medians; CPU is the provider processes' own "+
+		"(user + system, from /proc/<pid>/stat sampled every 20 ms), RSS their peak:\n\n")
+	fmt.Fprintln(&b, "| N | phase | wall (keda / kubectl_manifest) | provider CPU s | provider peak RSS |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|")
+	cpuOf := func(s sample) float64 { return s.cpuSeconds }
+	rssOf := func(s sample) float64 { return float64(s.rssKiB) / 1024 }
+	for _, n := range ns {
+		ours, theirs := results[n][tools[0].name], results[n][tools[2].name]
+		for _, p := range []phase{phaseApply, phasePlan, phaseDestroy} {
+			ratio := func(f func(sample) float64, format string) string {
+				a, b := medianOf(ours[p], f), medianOf(theirs[p], f)
+				return fmt.Sprintf(format+" / "+format+" = %.2f×", a, b, a/b)
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", n, p, ratio(seconds, "%.2f s"), ratio(cpuOf, "%.2f"), ratio(rssOf, "%.0f MiB"))
 		}
 	}
 	fmt.Fprintln(&b)
