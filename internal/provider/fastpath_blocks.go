@@ -43,38 +43,44 @@ func buildBlockShape(blocks map[string]schema.Block) *blockShape {
 // nullifyEmpty is the framework's NullifyCollectionBlocks: every known, empty
 // list or set block becomes null.
 func (s *blockShape) nullifyEmpty(v tftypes.Value) tftypes.Value {
-	return s.rewrite(v, func(b shapedBlock, child tftypes.Value) tftypes.Value {
+	out, _ := s.rewrite(v, func(b shapedBlock, child tftypes.Value) (tftypes.Value, bool) {
 		if !b.collection || child.IsNull() || !child.IsFullyKnown() {
-			return child
+			return child, false
 		}
 		var elems []tftypes.Value
 		if err := child.As(&elems); err != nil || len(elems) > 0 {
-			return child
+			return child, false
 		}
-		return tftypes.NewValue(child.Type(), nil)
+		return tftypes.NewValue(child.Type(), nil), true
 	})
+	return out
 }
 
 // reifyNull is the framework's ReifyNullCollectionBlocks: every null list or
 // set block under a known object becomes empty.
 func (s *blockShape) reifyNull(v tftypes.Value) tftypes.Value {
-	return s.rewrite(v, func(b shapedBlock, child tftypes.Value) tftypes.Value {
+	out, _ := s.rewrite(v, func(b shapedBlock, child tftypes.Value) (tftypes.Value, bool) {
 		if !b.collection || !child.IsNull() {
-			return child
+			return child, false
 		}
-		return tftypes.NewValue(child.Type(), []tftypes.Value{})
+		return tftypes.NewValue(child.Type(), []tftypes.Value{}), true
 	})
+	return out
 }
+
+// blockChange rewrites one block's value and says whether it changed it
+// (comparing values with Equal would cost more than the rewrite).
+type blockChange func(shapedBlock, tftypes.Value) (tftypes.Value, bool)
 
 // rewrite applies change to every block value, innermost first, and
 // rebuilds only the objects that changed.
-func (s *blockShape) rewrite(v tftypes.Value, change func(shapedBlock, tftypes.Value) tftypes.Value) tftypes.Value {
+func (s *blockShape) rewrite(v tftypes.Value, change blockChange) (tftypes.Value, bool) {
 	if len(s.blocks) == 0 || v.IsNull() || !v.IsKnown() {
-		return v
+		return v, false
 	}
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
-		return v
+		return v, false
 	}
 	changed := false
 	for _, b := range s.blocks {
@@ -82,9 +88,9 @@ func (s *blockShape) rewrite(v tftypes.Value, change func(shapedBlock, tftypes.V
 		if !ok {
 			continue
 		}
-		next := b.rewriteInside(child, change)
-		next = change(b, next)
-		if !next.Equal(child) {
+		next, inside := b.rewriteInside(child, change)
+		next, here := change(b, next)
+		if inside || here {
 			// As hands out the value's own map: written to, it would
 			// change the value it came from.
 			if !changed {
@@ -95,26 +101,26 @@ func (s *blockShape) rewrite(v tftypes.Value, change func(shapedBlock, tftypes.V
 		}
 	}
 	if !changed {
-		return v
+		return v, false
 	}
-	return tftypes.NewValue(v.Type(), attrs)
+	return tftypes.NewValue(v.Type(), attrs), true
 }
 
-func (b shapedBlock) rewriteInside(v tftypes.Value, change func(shapedBlock, tftypes.Value) tftypes.Value) tftypes.Value {
+func (b shapedBlock) rewriteInside(v tftypes.Value, change blockChange) (tftypes.Value, bool) {
 	if len(b.nested.blocks) == 0 || v.IsNull() || !v.IsKnown() {
-		return v
+		return v, false
 	}
 	if !b.collection {
 		return b.nested.rewrite(v, change)
 	}
 	var elems []tftypes.Value
 	if err := v.As(&elems); err != nil {
-		return v
+		return v, false
 	}
 	changed := false
 	for i, e := range elems {
-		next := b.nested.rewrite(e, change)
-		if !next.Equal(e) {
+		next, ok := b.nested.rewrite(e, change)
+		if ok {
 			if !changed {
 				elems = slices.Clone(elems)
 			}
@@ -123,7 +129,7 @@ func (b shapedBlock) rewriteInside(v tftypes.Value, change func(shapedBlock, tft
 		}
 	}
 	if !changed {
-		return v
+		return v, false
 	}
-	return tftypes.NewValue(v.Type(), elems)
+	return tftypes.NewValue(v.Type(), elems), true
 }

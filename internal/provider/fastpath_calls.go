@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -126,14 +127,17 @@ func (s *fastServer) plan(ctx context.Context, req *tfprotov6.PlanResourceChange
 	// The framework sees empty blocks as null: the prior state and the
 	// proposal are compared, and the defaults looked up, as it would.
 	proposed, prior = r.shape.nullifyEmpty(proposed), r.shape.nullifyEmpty(prior)
-	if prior.IsNull() || !proposed.Equal(prior) {
+	// The same encoding is the same value, and comparing bytes costs far
+	// less than tftypes' Equal, which diffs the two values.
+	same := len(req.ProposedNewState.MsgPack) > 0 && bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack)
+	if prior.IsNull() || (!same && !proposed.Equal(prior)) {
 		return s.planCreateOrUpdate(ctx, r, req, proposed, prior)
 	}
 	config, err := req.Config.Unmarshal(r.typ)
 	if err != nil {
 		return nil, false
 	}
-	if planned, ok := r.defaults.apply(ctx, proposed, r.shape.nullifyEmpty(config), path.Empty(), true); !ok || !planned.Equal(proposed) {
+	if _, changed, ok := r.defaults.applyChanged(ctx, proposed, r.shape.nullifyEmpty(config), path.Empty(), true); !ok || changed {
 		return s.planCreateOrUpdate(ctx, r, req, proposed, prior)
 	}
 	// Unchanged: defaults, modifiers and ModifyPlan leave such a plan as

@@ -177,19 +177,33 @@ func planValue(ctx context.Context, v attr.Value, failed bool) (tftypes.Value, b
 // default that the configuration leaves null gets the default in the plan.
 // It returns false for a default that failed to evaluate.
 func (t *defaultsTree) apply(ctx context.Context, plan, config tftypes.Value, p path.Path, root bool) (tftypes.Value, bool) {
+	v, _, ok := t.applyChanged(ctx, plan, config, p, root)
+	return v, ok
+}
+
+// applyChanged is apply, also saying whether it changed the plan (comparing
+// values with Equal would cost more than applying the defaults).
+func (t *defaultsTree) applyChanged(ctx context.Context, plan, config tftypes.Value, p path.Path, root bool) (next tftypes.Value, changed, ok bool) {
 	if plan.IsNull() || !plan.IsKnown() {
-		return plan, true
+		return plan, false, true
 	}
 	var planned, configured map[string]tftypes.Value
 	if err := plan.As(&planned); err != nil {
-		return plan, false
+		return plan, false, false
 	}
 	if !config.IsNull() && config.IsKnown() {
 		if err := config.As(&configured); err != nil {
-			return plan, false
+			return plan, false, false
 		}
 	}
-	changed := false
+	set := func(name string, v tftypes.Value) {
+		// As hands out the value's own map: cloned before the first write.
+		if !changed {
+			planned = maps.Clone(planned)
+		}
+		planned[name] = v
+		changed = true
+	}
 	for _, a := range t.attrs {
 		if c, ok := configured[a.name]; ok && !c.IsNull() {
 			continue
@@ -197,14 +211,10 @@ func (t *defaultsTree) apply(ctx context.Context, plan, config tftypes.Value, p 
 		ap, _ := childPath(p, path.Expression{}, a.name, root)
 		want, ok := a.value(ctx, ap)
 		if !ok {
-			return plan, false
+			return plan, false, false
 		}
 		if !want.Equal(planned[a.name]) {
-			if !changed {
-				planned = maps.Clone(planned)
-			}
-			planned[a.name] = want
-			changed = true
+			set(a.name, want)
 		}
 	}
 	for _, b := range t.blocks {
@@ -214,39 +224,37 @@ func (t *defaultsTree) apply(ctx context.Context, plan, config tftypes.Value, p 
 		if !ok {
 			cv = tftypes.NewValue(pv.Type(), nil)
 		}
-		var next tftypes.Value
+		var v tftypes.Value
+		var blockChanged bool
 		if !b.collection {
-			if next, ok = b.nested.apply(ctx, pv, cv, bp, false); !ok {
-				return plan, false
-			}
-		} else if next, ok = b.nested.applyElements(ctx, pv, cv, bp); !ok {
-			return plan, false
+			v, blockChanged, ok = b.nested.applyChanged(ctx, pv, cv, bp, false)
+		} else {
+			v, blockChanged, ok = b.nested.applyElements(ctx, pv, cv, bp)
 		}
-		if !next.Equal(pv) {
-			if !changed {
-				planned = maps.Clone(planned)
-			}
-			planned[b.name] = next
-			changed = true
+		if !ok {
+			return plan, false, false
+		}
+		if blockChanged {
+			set(b.name, v)
 		}
 	}
 	if !changed {
-		return plan, true
+		return plan, false, true
 	}
-	return tftypes.NewValue(plan.Type(), planned), true
+	return tftypes.NewValue(plan.Type(), planned), true, true
 }
 
-func (t *defaultsTree) applyElements(ctx context.Context, plan, config tftypes.Value, p path.Path) (tftypes.Value, bool) {
+func (t *defaultsTree) applyElements(ctx context.Context, plan, config tftypes.Value, p path.Path) (tftypes.Value, bool, bool) {
 	if plan.IsNull() || !plan.IsKnown() {
-		return plan, true
+		return plan, false, true
 	}
 	var pe, ce []tftypes.Value
 	if err := plan.As(&pe); err != nil {
-		return plan, false
+		return plan, false, false
 	}
 	if !config.IsNull() && config.IsKnown() {
 		if err := config.As(&ce); err != nil {
-			return plan, false
+			return plan, false, false
 		}
 	}
 	changed := false
@@ -255,11 +263,11 @@ func (t *defaultsTree) applyElements(ctx context.Context, plan, config tftypes.V
 		if i < len(ce) {
 			c = ce[i]
 		}
-		next, ok := t.apply(ctx, pe[i], c, p.AtListIndex(i), false)
+		next, elemChanged, ok := t.applyChanged(ctx, pe[i], c, p.AtListIndex(i), false)
 		if !ok {
-			return plan, false
+			return plan, false, false
 		}
-		if !next.Equal(pe[i]) {
+		if elemChanged {
 			if !changed {
 				pe = slices.Clone(pe)
 			}
@@ -268,7 +276,7 @@ func (t *defaultsTree) applyElements(ctx context.Context, plan, config tftypes.V
 		}
 	}
 	if !changed {
-		return plan, true
+		return plan, false, true
 	}
-	return tftypes.NewValue(plan.Type(), pe), true
+	return tftypes.NewValue(plan.Type(), pe), true, true
 }

@@ -91,13 +91,13 @@ func buildPlanTree(attrs map[string]schema.Attribute, blocks map[string]schema.B
 // markUnknown is the framework's MarkComputedNilsAsUnknown: a computed
 // attribute without a default that the configuration leaves null becomes
 // unknown, for the provider to fill at apply.
-func (t *planTree) markUnknown(plan, config tftypes.Value) tftypes.Value {
+func (t *planTree) markUnknown(plan, config tftypes.Value) (tftypes.Value, bool) {
 	if plan.IsNull() || !plan.IsKnown() {
-		return plan
+		return plan, false
 	}
 	var planned map[string]tftypes.Value
 	if err := plan.As(&planned); err != nil {
-		return plan
+		return plan, false
 	}
 	// A path the configuration does not reach ends at a null or an unknown
 	// value, or at a collection without that element: only a null one counts
@@ -106,7 +106,7 @@ func (t *planTree) markUnknown(plan, config tftypes.Value) tftypes.Value {
 	var configured map[string]tftypes.Value
 	if !configNull && config.IsKnown() {
 		if err := config.As(&configured); err != nil {
-			return plan
+			return plan, false
 		}
 	}
 	changed := false
@@ -134,12 +134,13 @@ func (t *planTree) markUnknown(plan, config tftypes.Value) tftypes.Value {
 			cv = tftypes.NewValue(pv.Type(), tftypes.UnknownValue)
 		}
 		var next tftypes.Value
+		var marked bool
 		if !b.collection {
-			next = b.nested.markUnknown(pv, cv)
+			next, marked = b.nested.markUnknown(pv, cv)
 		} else {
-			next = b.nested.markUnknownElements(pv, cv)
+			next, marked = b.nested.markUnknownElements(pv, cv)
 		}
-		if !next.Equal(pv) {
+		if marked {
 			if !changed {
 				planned = maps.Clone(planned)
 			}
@@ -148,23 +149,23 @@ func (t *planTree) markUnknown(plan, config tftypes.Value) tftypes.Value {
 		}
 	}
 	if !changed {
-		return plan
+		return plan, false
 	}
-	return tftypes.NewValue(plan.Type(), planned)
+	return tftypes.NewValue(plan.Type(), planned), true
 }
 
-func (t *planTree) markUnknownElements(plan, config tftypes.Value) tftypes.Value {
+func (t *planTree) markUnknownElements(plan, config tftypes.Value) (tftypes.Value, bool) {
 	if plan.IsNull() || !plan.IsKnown() {
-		return plan
+		return plan, false
 	}
 	var elems, configured []tftypes.Value
 	if err := plan.As(&elems); err != nil {
-		return plan
+		return plan, false
 	}
 	configNull := config.IsNull()
 	if !configNull && config.IsKnown() {
 		if err := config.As(&configured); err != nil {
-			return plan
+			return plan, false
 		}
 	}
 	changed := false
@@ -180,8 +181,8 @@ func (t *planTree) markUnknownElements(plan, config tftypes.Value) tftypes.Value
 			// list: the walk stops at a value that is not null.
 			c = tftypes.NewValue(e.Type(), tftypes.UnknownValue)
 		}
-		next := t.markUnknown(e, c)
-		if !next.Equal(e) {
+		next, marked := t.markUnknown(e, c)
+		if marked {
 			if !changed {
 				elems = slices.Clone(elems)
 			}
@@ -190,9 +191,9 @@ func (t *planTree) markUnknownElements(plan, config tftypes.Value) tftypes.Value
 		}
 	}
 	if !changed {
-		return plan
+		return plan, false
 	}
-	return tftypes.NewValue(plan.Type(), elems)
+	return tftypes.NewValue(plan.Type(), elems), true
 }
 
 // planModifications is what the schema's plan modifiers changed.
@@ -360,7 +361,7 @@ func (s *fastServer) planCreateOrUpdate(ctx context.Context, r *fastResource, re
 		return nil, false
 	}
 	if !planned.Equal(prior) {
-		planned = r.plan.markUnknown(planned, config)
+		planned, _ = r.plan.markUnknown(planned, config)
 	}
 	in := planInput{
 		config: tfsdk.Config{Raw: config, Schema: r.schema},
