@@ -331,7 +331,7 @@ type procStat struct {
 const clockTicks = 100
 
 // providerStats reads VmHWM and user + system CPU time of the running
-// processes called name, by pid.
+// processes whose executable is called name, by pid.
 func providerStats(name string) map[string]procStat {
 	entries, _ := os.ReadDir("/proc")
 	out := map[string]procStat{}
@@ -339,9 +339,15 @@ func providerStats(name string) map[string]procStat {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
 		}
-		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		// comm is cut at 15 characters.
-		if err != nil || !strings.HasPrefix(name, strings.TrimSpace(string(comm))) {
+		// The executable's name, from the command line: comm is cut at 15
+		// characters, and "terraform" (Terraform itself) is a prefix of
+		// both providers' names.
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		exe, _, _ := strings.Cut(string(cmdline), "\x00")
+		if filepath.Base(exe) != name {
 			continue
 		}
 		var st procStat
