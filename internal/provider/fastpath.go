@@ -191,17 +191,8 @@ func (s *fastServer) configuredOrNot(ctx context.Context, r *fastResource) (reso
 // configured returns a new instance of the resource configured as the
 // framework would configure it, or false before the provider is configured.
 func (s *fastServer) configured(ctx context.Context, r *fastResource) (resource.Resource, bool) {
-	client := s.provider.configuredClient()
-	if client == nil {
+	if s.provider.configuredClient() == nil {
 		return nil, false
 	}
-	res := r.newResource()
-	if c, ok := res.(resource.ResourceWithConfigure); ok {
-		var resp resource.ConfigureResponse
-		c.Configure(ctx, resource.ConfigureRequest{ProviderData: client}, &resp)
-		if resp.Diagnostics.HasError() {
-			return nil, false
-		}
-	}
-	return res, true
+	return s.configuredOrNot(ctx, r)
 }

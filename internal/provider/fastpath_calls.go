@@ -126,19 +126,20 @@ func (s *fastServer) plan(ctx context.Context, req *tfprotov6.PlanResourceChange
 	}
 	// The framework sees empty blocks as null: the prior state and the
 	// proposal are compared, and the defaults looked up, as it would.
+	rawConfig, err := req.Config.Unmarshal(r.typ)
+	if err != nil {
+		return nil, false
+	}
+	config := r.shape.nullifyEmpty(rawConfig)
 	proposed, prior = r.shape.nullifyEmpty(proposed), r.shape.nullifyEmpty(prior)
 	// The same encoding is the same value, and comparing bytes costs far
 	// less than tftypes' Equal, which diffs the two values.
 	same := len(req.ProposedNewState.MsgPack) > 0 && bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack)
 	if prior.IsNull() || (!same && !proposed.Equal(prior)) {
-		return s.planCreateOrUpdate(ctx, r, req, proposed, prior)
+		return s.planCreateOrUpdate(ctx, r, req, config, proposed, prior)
 	}
-	config, err := req.Config.Unmarshal(r.typ)
-	if err != nil {
-		return nil, false
-	}
-	if _, changed, ok := r.defaults.applyChanged(ctx, proposed, r.shape.nullifyEmpty(config), path.Empty(), true); !ok || changed {
-		return s.planCreateOrUpdate(ctx, r, req, proposed, prior)
+	if _, changed, ok := r.defaults.applyChanged(ctx, proposed, config, path.Empty(), true); !ok || changed {
+		return s.planCreateOrUpdate(ctx, r, req, config, proposed, prior)
 	}
 	// Unchanged: defaults, modifiers and ModifyPlan leave such a plan as
 	// Terraform proposed it.

@@ -345,17 +345,13 @@ func withAttribute(v tftypes.Value, name string, value tftypes.Value) tftypes.Va
 }
 
 // planCreateOrUpdate plans a new object or a change, as the framework's
-// PlanResourceChange does; false leaves the plan to the framework.
+// PlanResourceChange does, from the values as the framework reads them
+// (empty blocks null); false leaves the plan to the framework.
 func (s *fastServer) planCreateOrUpdate(ctx context.Context, r *fastResource, req *tfprotov6.PlanResourceChangeRequest,
-	proposed, prior tftypes.Value) (*tfprotov6.PlanResourceChangeResponse, bool) {
+	config, proposed, prior tftypes.Value) (*tfprotov6.PlanResourceChangeResponse, bool) {
 	if r.plan == nil || r.defaults == nil {
 		return nil, false
 	}
-	rawConfig, err := req.Config.Unmarshal(r.typ)
-	if err != nil {
-		return nil, false
-	}
-	config := r.shape.nullifyEmpty(rawConfig)
 	planned, ok := r.defaults.apply(ctx, proposed, config, path.Empty(), true)
 	if !ok {
 		return nil, false
