@@ -147,7 +147,7 @@ func stateObject[M any](ctx context.Context, priorState *tfsdk.State, diags *dia
 		return nil, true
 	}
 	var m M
-	diags.Append(priorState.Get(ctx, &m)...)
+	diags.Append(getState(ctx, *priorState, &m)...)
 	if diags.HasError() {
 		return nil, false
 	}

@@ -108,7 +108,7 @@ func (r *scaledJobResource) Update(ctx context.Context, req resource.UpdateReque
 // scaledObjectResource.write.
 func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, priorState, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
 	var m scaledJobModel
-	diags.Append(plan.Get(ctx, &m)...)
+	diags.Append(getPlan(ctx, plan, &m)...)
 	if diags.HasError() {
 		return
 	}
@@ -140,7 +140,7 @@ func (r *scaledJobResource) write(ctx context.Context, plan tfsdk.Plan, priorSta
 
 func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scaledJobModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

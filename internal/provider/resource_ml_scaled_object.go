@@ -128,7 +128,7 @@ func (r *scaledObjectResource) Update(ctx context.Context, req resource.UpdateRe
 // error), so that the next plan shows the fix as an update.
 func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, priorState, state *tfsdk.State, diags *diag.Diagnostics, op timeoutFunc) {
 	var m scaledObjectModel
-	diags.Append(plan.Get(ctx, &m)...)
+	diags.Append(getPlan(ctx, plan, &m)...)
 	if diags.HasError() {
 		return
 	}
@@ -160,7 +160,7 @@ func (r *scaledObjectResource) write(ctx context.Context, plan tfsdk.Plan, prior
 
 func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scaledObjectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,6 +245,6 @@ func getPlanned(ctx context.Context, plan tfsdk.Plan, target any, diags *diag.Di
 			plan.Raw, triggersUnknown = tftypes.NewValue(plan.Raw.Type(), attrs), true
 		}
 	}
-	diags.Append(plan.Get(ctx, target)...)
+	diags.Append(getPlan(ctx, plan, target)...)
 	return triggersUnknown
 }
