@@ -120,6 +120,7 @@ type fastResource struct {
 	defaults    *defaultsTree
 	plan        *planTree
 	shape       *blockShape
+	upgrade     *jsonCodec // nil when stored states are left to tftypes
 }
 
 // resource returns the fast path's view of a resource type, or nil when the
@@ -158,6 +159,7 @@ func buildFastResource(ctx context.Context, newResource func() resource.Resource
 	if !ok {
 		plan = nil
 	}
+	shape := buildBlockShape(resp.Schema.Blocks)
 	return &fastResource{
 		newResource: newResource,
 		schema:      resp.Schema,
@@ -165,7 +167,8 @@ func buildFastResource(ctx context.Context, newResource func() resource.Resource
 		validate:    validate,
 		defaults:    defaults,
 		plan:        plan,
-		shape:       buildBlockShape(resp.Schema.Blocks),
+		shape:       shape,
+		upgrade:     buildJSONCodec(typ, shape),
 	}
 }
 

@@ -21,14 +21,8 @@ func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.Up
 	if r == nil || req.RawState == nil || req.RawState.JSON == nil || req.Version != r.schema.Version {
 		return s.ProviderServer.UpgradeResourceState(ctx, req)
 	}
-	v, err := req.RawState.UnmarshalWithOpts(r.typ, tfprotov6.UnmarshalOpts{
-		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
-	})
-	if err != nil {
-		return s.ProviderServer.UpgradeResourceState(ctx, req)
-	}
-	state, err := tfprotov6.NewDynamicValue(r.typ, r.shape.reifyNull(v))
-	if err != nil {
+	state, ok := r.upgradeState(req.RawState.JSON)
+	if !ok {
 		return s.ProviderServer.UpgradeResourceState(ctx, req)
 	}
 	resp := &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &state}
@@ -41,6 +35,25 @@ func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.Up
 		resp.Diagnostics = append(resp.Diagnostics, s.checked(compareUpgrade(r.typ, resp, want))...)
 	}
 	return resp, nil
+}
+
+// upgradeState is the framework's answer to a state stored at the current
+// version: the JSON decoded against the schema (attributes it no longer has
+// dropped), empty list blocks as empty lists, as MessagePack.
+func (r *fastResource) upgradeState(stored []byte) (tfprotov6.DynamicValue, bool) {
+	if r.upgrade != nil {
+		if msgPack, ok := r.upgrade.transcode(stored); ok {
+			return tfprotov6.DynamicValue{MsgPack: msgPack}, true
+		}
+	}
+	v, err := (&tfprotov6.RawState{JSON: stored}).UnmarshalWithOpts(r.typ, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return tfprotov6.DynamicValue{}, false
+	}
+	state, err := tfprotov6.NewDynamicValue(r.typ, r.shape.reifyNull(v))
+	return state, err == nil
 }
 
 // ValidateResourceConfig runs the resource's configuration validators and

@@ -279,7 +279,7 @@ func runModifiers(ctx context.Context, in planInput, run modifierRun, typ attr.T
 		if i == 0 {
 			planned = v
 		}
-		av, err := typ.ValueFromTerraform(ctx, v)
+		av, err := valueFromTerraform(ctx, typ, v)
 		if err != nil {
 			return false
 		}

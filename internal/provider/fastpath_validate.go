@@ -182,7 +182,7 @@ func (t *validationTree) attribute(ctx context.Context, w *validationWalk, a *va
 			fmt.Sprintf("The resource contains a non-null value for WriteOnly attribute %s. Write-only attributes are only supported in Terraform 1.11 and later.", p.String()))
 	}
 	if a.validate != nil {
-		value, err := s.GetType().ValueFromTerraform(ctx, tv)
+		value, err := valueFromTerraform(ctx, s.GetType(), tv)
 		if err != nil {
 			w.bailed = true
 			return
@@ -205,7 +205,7 @@ func (t *validationTree) block(ctx context.Context, w *validationWalk, b *valida
 	p, e := childPath(parent, parentExpr, b.name, root)
 	var value attr.Value
 	if b.validate != nil || len(b.objects) > 0 {
-		v, err := b.block.Type().ValueFromTerraform(ctx, tv)
+		v, err := valueFromTerraform(ctx, b.block.Type(), tv)
 		if err != nil {
 			w.bailed = true
 			return
@@ -280,7 +280,7 @@ func elementValue(ctx context.Context, value attr.Value, b schema.Block, tv tfty
 		return objects[i], nil
 	}
 	if value == nil {
-		v, err := b.Type().ValueFromTerraform(ctx, tv)
+		v, err := valueFromTerraform(ctx, b.Type(), tv)
 		if err != nil {
 			return nil, err
 		}

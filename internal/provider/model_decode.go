@@ -207,7 +207,7 @@ type attrValueNode struct {
 }
 
 func (n attrValueNode) decode(ctx context.Context, val tftypes.Value, dst reflect.Value) bool {
-	res, err := n.typ.ValueFromTerraform(ctx, val)
+	res, err := valueFromTerraform(ctx, n.typ, val)
 	if err != nil {
 		return false
 	}
