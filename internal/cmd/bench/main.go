@@ -57,6 +57,9 @@ type sample struct {
 	requests   int
 	rssKiB     int64
 	cpuSeconds float64 // user + system of the provider processes
+	// commandCPUSeconds is user + system of the command and the processes
+	// it waited for (Terraform and its provider processes), from its rusage.
+	commandCPUSeconds float64
 }
 
 func main() {
@@ -237,7 +240,7 @@ func measure(dir string, env []string, provider string, args []string, p phase) 
 		}()
 	}
 	start := time.Now()
-	outText, err := command(dir, env, args[0], args[1:]...)
+	outText, commandCPU, err := command(dir, env, args[0], args[1:]...)
 	elapsed := time.Since(start).Seconds()
 	close(done)
 	wg.Wait()
@@ -255,7 +258,7 @@ func measure(dir string, env []string, provider string, args []string, p phase) 
 	for _, c := range cpu {
 		cpuSeconds += c
 	}
-	return sample{seconds: elapsed, rssKiB: peak, cpuSeconds: cpuSeconds}, nil
+	return sample{seconds: elapsed, rssKiB: peak, cpuSeconds: cpuSeconds, commandCPUSeconds: commandCPU}, nil
 }
 
 // profilePhases runs the provider's apply, plan with refresh and destroy
@@ -315,12 +318,19 @@ func pprofTop(root string, args []string) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-func command(dir string, env []string, name string, args ...string) (string, error) {
+// command runs a command and gives its output and the user + system time
+// of the process and of the children it waited for.
+func command(dir string, env []string, name string, args ...string) (string, float64, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.CombinedOutput()
-	return string(out), err
+	var cpu float64
+	if cmd.ProcessState != nil {
+		cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
+	return string(out), cpu, err
 }
+
 
 type procStat struct {
 	rssKiB     int64
@@ -502,6 +512,22 @@ during a phase.
 	}
 	fmt.Fprintln(&b)
 	largest := ns[len(ns)-1]
+	fmt.Fprintf(&b, "Where the CPU of each Terraform command goes at N = %d, medians: the whole command's user + system time "+
+		"(Terraform and the provider processes it waited for, from its rusage), the provider processes' share as above, "+
+		"and Terraform's own, the difference. On %d CPUs a phase cannot take less wall time than the CPU it needs divided by %d.\n\n",
+		largest, runtime.NumCPU(), runtime.NumCPU())
+	fmt.Fprintln(&b, "| tool | phase | command CPU s | provider CPU s | Terraform's own CPU s |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|")
+	commandCPUOf := func(s sample) float64 { return s.commandCPUSeconds }
+	terraformCPUOf := func(s sample) float64 { return s.commandCPUSeconds - s.cpuSeconds }
+	for _, t := range []tool{tools[0], tools[2], tools[3]} {
+		r := results[largest][t.name]
+		for _, p := range []phase{phaseApply, phasePlan, phaseDestroy} {
+			fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f |\n", t.name, p, medianOf(r[p], commandCPUOf), medianOf(r[p], cpuOf),
+				medianOf(r[p], terraformCPUOf))
+		}
+	}
+	fmt.Fprintln(&b)
 	applyOf := func(t tool) float64 { return medianOf(results[largest][t.name][phaseApply], seconds) }
 	alone := applyOf(tools[3])
 	fmt.Fprintf(&b, "At N = %d, Terraform alone — no provider process, no API server — takes %.2f s to apply "+
