@@ -331,7 +331,6 @@ func command(dir string, env []string, name string, args ...string) (string, flo
 	return string(out), cpu, err
 }
 
-
 type procStat struct {
 	rssKiB     int64
 	cpuSeconds float64
