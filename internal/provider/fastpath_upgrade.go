@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
@@ -110,15 +111,7 @@ func objectCodec(typ tftypes.Object, shape *blockShape) *jsonCodec {
 		}
 		c.attrs = append(c.attrs, codecAttr{name: name, emptyIfNull: isBlock && b.collection, codec: attr})
 	}
-	slices.SortFunc(c.attrs, func(a, b codecAttr) int {
-		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(c.attrs, func(a, b codecAttr) int { return strings.Compare(a.name, b.name) })
 	for i, a := range c.attrs {
 		c.index[a.name] = i
 	}
@@ -369,44 +362,16 @@ func (t *transcoder) object(c *jsonCodec, i int) (int, bool) {
 
 // elements calls each with the span of every element of the array at i.
 func (t *transcoder) elements(i int, each func(start, end int) bool) (int, bool) {
-	if t.data[i] != '[' {
-		return i, false
-	}
-	i = t.skipSpace(i + 1)
-	if i < len(t.data) && t.data[i] == ']' {
-		return i + 1, true
-	}
-	for {
+	return t.sequence(i, '[', ']', func(i int) (int, bool) {
 		end, ok := t.skip(i)
-		if !ok || !each(i, end) {
-			return i, false
-		}
-		i = t.skipSpace(end)
-		if i >= len(t.data) {
-			return i, false
-		}
-		switch t.data[i] {
-		case ',':
-			i = t.skipSpace(i + 1)
-		case ']':
-			return i + 1, true
-		default:
-			return i, false
-		}
-	}
+		return end, ok && each(i, end)
+	})
 }
 
 // members calls each with the key and value span of every member of the
 // object at i.
 func (t *transcoder) members(i int, each func(key string, start, end int) bool) (int, bool) {
-	if i >= len(t.data) || t.data[i] != '{' {
-		return i, false
-	}
-	i = t.skipSpace(i + 1)
-	if i < len(t.data) && t.data[i] == '}' {
-		return i + 1, true
-	}
-	for {
+	return t.sequence(i, '{', '}', func(i int) (int, bool) {
 		if i >= len(t.data) || t.data[i] != '"' {
 			return i, false
 		}
@@ -420,7 +385,23 @@ func (t *transcoder) members(i int, each func(key string, start, end int) bool) 
 		}
 		start := t.skipSpace(i + 1)
 		end, ok = t.skip(start)
-		if !ok || !each(key, start, end) {
+		return end, ok && each(key, start, end)
+	})
+}
+
+// sequence reads the comma-separated items between opening and closing at
+// i: item reads the one starting at its argument and returns where it ends.
+func (t *transcoder) sequence(i int, opening, closing byte, item func(int) (int, bool)) (int, bool) {
+	if i >= len(t.data) || t.data[i] != opening {
+		return i, false
+	}
+	i = t.skipSpace(i + 1)
+	if i < len(t.data) && t.data[i] == closing {
+		return i + 1, true
+	}
+	for {
+		end, ok := item(i)
+		if !ok {
 			return i, false
 		}
 		i = t.skipSpace(end)
@@ -430,7 +411,7 @@ func (t *transcoder) members(i int, each func(key string, start, end int) bool) 
 		switch t.data[i] {
 		case ',':
 			i = t.skipSpace(i + 1)
-		case '}':
+		case closing:
 			return i + 1, true
 		default:
 			return i, false

@@ -71,7 +71,7 @@ func getModel(ctx context.Context, schema schemaTyped, raw tftypes.Value, target
 		want := reflect.New(dst.Type().Elem())
 		diags := frameworkGet(ctx, want.Interface())
 		if diags.HasError() || !reflect.DeepEqual(decoded.Interface(), want.Elem().Interface()) {
-			diags.AddError(modelDecoderDiffers, "decoded:\n"+formatModel(decoded)+"\nframework:\n"+formatModel(want.Elem()))
+			diags.AddError(modelDecoderDiffers, fmt.Sprintf("decoded:\n%+v\nframework:\n%+v", decoded.Interface(), want.Elem().Interface()))
 			return diags
 		}
 	}
@@ -93,16 +93,12 @@ func decodeModel(ctx context.Context, schema schemaTyped, raw tftypes.Value, goT
 	return out, true
 }
 
-type decoderKey struct {
-	goType reflect.Type
-}
-
 type cachedDecoder struct {
 	tfType tftypes.Type
 	node   decodeNode // nil when the model cannot be decoded here
 }
 
-var modelDecoders sync.Map // decoderKey → *cachedDecoder
+var modelDecoders sync.Map // model reflect.Type → *cachedDecoder
 
 // modelDecoderFor returns the decoder of goType for values of tfType. It is
 // built from the schema's type the first time and kept for as long as
@@ -111,8 +107,7 @@ func modelDecoderFor(ctx context.Context, schema schemaTyped, tfType tftypes.Typ
 	if tfType == nil {
 		return nil
 	}
-	key := decoderKey{goType}
-	if c, ok := modelDecoders.Load(key); ok {
+	if c, ok := modelDecoders.Load(goType); ok {
 		if cached := c.(*cachedDecoder); cached.tfType.Equal(tfType) {
 			return cached.node
 		}
@@ -125,7 +120,7 @@ func modelDecoderFor(ctx context.Context, schema schemaTyped, tfType tftypes.Typ
 	if !ok {
 		node = nil
 	}
-	modelDecoders.Store(key, &cachedDecoder{tfType: tfType, node: node})
+	modelDecoders.Store(goType, &cachedDecoder{tfType: tfType, node: node})
 	return node
 }
 
@@ -381,8 +376,4 @@ func validAttributeName(name string) bool {
 		}
 	}
 	return name != ""
-}
-
-func formatModel(v reflect.Value) string {
-	return fmt.Sprintf("%+v", v.Interface())
 }
