@@ -137,6 +137,9 @@ const (
 	GatewayTimeout Fault = "504 Gateway Timeout"
 	// DropConnection closes the connection without answering.
 	DropConnection Fault = "connection dropped"
+	// Forbidden answers 403, as RBAC does to a user without the verb:
+	// not transient, so not retried.
+	Forbidden Fault = "403 Forbidden"
 )
 
 // FaultProxy is a plain-HTTP proxy in front of the real API server that
@@ -257,6 +260,8 @@ func inject(w http.ResponseWriter, f Fault) {
 		status(http.StatusInternalServerError, metav1.StatusReasonInternalError, "etcdserver: leader changed", 0)
 	case GatewayTimeout:
 		status(http.StatusGatewayTimeout, metav1.StatusReasonTimeout, "the request timed out", 0)
+	case Forbidden:
+		status(http.StatusForbidden, metav1.StatusReasonForbidden, "scaledobjects.keda.sh is forbidden: User cannot delete resource", 0)
 	case DropConnection:
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

@@ -306,8 +306,15 @@ func (o Objects[T]) deleteObject(ctx context.Context, name string, opts metav1.D
 	if err != nil {
 		return false, err
 	}
-	body, err := o.rest.Delete().NamespaceIfScoped(o.namespace, o.namespace != "").Resource(o.resource).Name(name).
-		SetHeader("Content-Type", "application/json").Body(raw).Do(ctx).Raw()
+	result := o.rest.Delete().NamespaceIfScoped(o.namespace, o.namespace != "").Resource(o.resource).Name(name).
+		SetHeader("Content-Type", "application/json").Body(raw).Do(ctx)
+	// Error, not Raw's error: it decodes the API's Status, whose message
+	// says why (RBAC's "... is forbidden: User ... cannot delete ...");
+	// Raw's says "unknown".
+	if err := result.Error(); err != nil {
+		return false, err
+	}
+	body, err := result.Raw()
 	if err != nil {
 		return false, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kedacore/keda/v2/apis/keda/v1alpha1"
 	kedaclient "github.com/kedacore/keda/v2/pkg/generated/clientset/versioned"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -438,6 +439,48 @@ func TestAccReliability_stuckFinalizer(t *testing.T) {
 				return errors.New("ScaledObject still there after destroy")
 			case !kube.IsNotFound(err):
 				return err
+			}
+			return nil
+		},
+	})
+}
+
+// A destroy the API server refuses (RBAC's 403: not transient, not retried)
+// fails with the API's reason and leaves the ScaledObject, in the cluster and
+// in state, as it was: the plan after it has nothing to do, and the destroy
+// after that deletes it.
+func TestAccReliability_refusedDestroyKeepsTheState(t *testing.T) {
+	ns := testNamespace(t)
+	t.Parallel()
+	proxy, err := acctest.Shared().StartFaultProxy(func(r *http.Request) bool {
+		return r.Method == http.MethodDelete && strings.Contains(r.URL.Path, "/namespaces/"+ns+"/scaledobjects/")
+	}, acctest.Forbidden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	api := testScaledObjects(t, ns)
+	config := queueWorkersConfig(proxy.KubeconfigPath, ns, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{Config: config, Destroy: true, ExpectError: regexp.MustCompile(`Failed to delete ScaledObject(.|\n)*forbidden`)},
+			{
+				PreConfig: func() {
+					if served := proxy.Injected(); len(served) != 1 {
+						t.Fatalf("faults served: %v, want the one 403", served)
+					}
+					if _, err := api.Get(context.Background(), "worker-0"); err != nil {
+						t.Fatalf("the ScaledObject is gone after a refused delete: %v", err)
+					}
+				},
+				Config: config, PlanOnly: true,
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := api.Get(context.Background(), "worker-0"); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("worker-0 after destroy: %v, want NotFound", err)
 			}
 			return nil
 		},
