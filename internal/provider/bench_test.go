@@ -185,7 +185,7 @@ func valueJSON(b *testing.B, v tftypes.Value) any {
 	}
 }
 
-func dynamicValue(b *testing.B, typ tftypes.Type, json string) *tfprotov6.DynamicValue {
+func dynamicValue(b testing.TB, typ tftypes.Type, json string) *tfprotov6.DynamicValue {
 	b.Helper()
 	v, err := (&tfprotov6.DynamicValue{JSON: []byte(json)}).Unmarshal(typ)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -89,6 +90,10 @@ type fastServer struct {
 // mode, those whose answer differed from the framework's.
 type fastPathStats struct {
 	upgrade, validate, plan, read, apply, differed atomic.Int64
+	// configReused counts plans that took the configuration their
+	// validation decoded; destroyedByID destroys that decoded only the id
+	// and the timeouts of the prior state.
+	configReused, destroyedByID atomic.Int64
 }
 
 func (s *fastServer) checked(diags []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
@@ -121,6 +126,9 @@ type fastResource struct {
 	plan        *planTree
 	shape       *blockShape
 	upgrade     *jsonCodec // nil when stored states are left to tftypes
+	configs     validatedConfigs
+	// timeoutsType is the type of the schema's timeouts, nil without.
+	timeoutsType attr.Type
 }
 
 // resource returns the fast path's view of a resource type, or nil when the
@@ -161,14 +169,15 @@ func buildFastResource(ctx context.Context, newResource func() resource.Resource
 	}
 	shape := buildBlockShape(resp.Schema.Blocks)
 	return &fastResource{
-		newResource: newResource,
-		schema:      resp.Schema,
-		typ:         typ,
-		validate:    validate,
-		defaults:    defaults,
-		plan:        plan,
-		shape:       shape,
-		upgrade:     buildJSONCodec(typ, shape),
+		newResource:  newResource,
+		schema:       resp.Schema,
+		typ:          typ,
+		validate:     validate,
+		defaults:     defaults,
+		plan:         plan,
+		shape:        shape,
+		upgrade:      buildJSONCodec(typ, shape),
+		timeoutsType: timeoutsTypeOf(ctx, resp.Schema),
 	}
 }
 

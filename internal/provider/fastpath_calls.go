@@ -68,6 +68,7 @@ func (s *fastServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
 	config := tfsdk.Config{Raw: r.shape.nullifyEmpty(raw), Schema: r.schema}
+	r.configs.put(req.Config.MsgPack, config.Raw)
 	var caps resource.ValidateConfigClientCapabilities
 	if req.ClientCapabilities != nil {
 		caps.WriteOnlyAttributesAllowed = req.ClientCapabilities.WriteOnlyAttributesAllowed
@@ -133,21 +134,30 @@ func (s *fastServer) plan(ctx context.Context, req *tfprotov6.PlanResourceChange
 	if proposed.IsNull() {
 		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState}, true
 	}
-	prior, err := req.PriorState.Unmarshal(r.typ)
-	if err != nil {
-		return nil, false
-	}
+	// The same encoding is the same value: a proposal that keeps the prior
+	// state (every refresh with nothing to change) is decoded once, and
+	// comparing bytes costs far less than tftypes' Equal, which diffs them.
+	same := len(req.ProposedNewState.MsgPack) > 0 && bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack)
 	// The framework sees empty blocks as null: the prior state and the
 	// proposal are compared, and the defaults looked up, as it would.
-	rawConfig, err := req.Config.Unmarshal(r.typ)
-	if err != nil {
-		return nil, false
+	proposed = r.shape.nullifyEmpty(proposed)
+	prior := proposed
+	if !same {
+		if prior, err = req.PriorState.Unmarshal(r.typ); err != nil {
+			return nil, false
+		}
+		prior = r.shape.nullifyEmpty(prior)
 	}
-	config := r.shape.nullifyEmpty(rawConfig)
-	proposed, prior = r.shape.nullifyEmpty(proposed), r.shape.nullifyEmpty(prior)
-	// The same encoding is the same value, and comparing bytes costs far
-	// less than tftypes' Equal, which diffs the two values.
-	same := len(req.ProposedNewState.MsgPack) > 0 && bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack)
+	config, reused := r.configs.take(req.Config.MsgPack)
+	if reused {
+		s.stats.configReused.Add(1)
+	} else {
+		rawConfig, err := req.Config.Unmarshal(r.typ)
+		if err != nil {
+			return nil, false
+		}
+		config = r.shape.nullifyEmpty(rawConfig)
+	}
 	if prior.IsNull() || (!same && !proposed.Equal(prior)) {
 		return s.planCreateOrUpdate(ctx, r, req, config, proposed, prior)
 	}
@@ -289,6 +299,9 @@ func (s *fastServer) apply(ctx context.Context, req *tfprotov6.ApplyResourceChan
 	r := s.resource(ctx, req.TypeName)
 	if r == nil || len(req.PlannedPrivate) > 0 || req.PlannedIdentity != nil || req.PlannedState == nil || req.PriorState == nil || req.Config == nil {
 		return nil, false
+	}
+	if resp, ok := s.destroy(ctx, r, req); ok {
+		return resp, true
 	}
 	var values [3]tftypes.Value
 	for i, dv := range []*tfprotov6.DynamicValue{req.Config, req.PlannedState, req.PriorState} {

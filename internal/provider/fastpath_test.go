@@ -46,8 +46,10 @@ func TestAccFastPath_matchesTheFrameworkThroughALifecycle(t *testing.T) {
 			{Config: updated},
 		},
 	})
-	var total struct{ upgrade, validate, plan, read, apply, differed int64 }
+	var total struct{ upgrade, validate, plan, read, apply, differed, configReused, destroyedByID int64 }
 	for _, s := range servers {
+		total.configReused += s.stats.configReused.Load()
+		total.destroyedByID += s.stats.destroyedByID.Load()
 		total.upgrade += s.stats.upgrade.Load()
 		total.validate += s.stats.validate.Load()
 		total.plan += s.stats.plan.Load()
@@ -61,6 +63,14 @@ func TestAccFastPath_matchesTheFrameworkThroughALifecycle(t *testing.T) {
 	}
 	if total.upgrade == 0 || total.validate == 0 || total.plan == 0 || total.read == 0 || total.apply == 0 {
 		t.Errorf("the fast path did not answer every kind of call: %+v", total)
+	}
+	// Every plan follows a validation of the same configuration bytes.
+	if total.configReused == 0 {
+		t.Errorf("no plan took the configuration its validation decoded: %+v", total)
+	}
+	// The ScaledObject and the ScaledJob, destroyed at the end.
+	if total.destroyedByID != 2 {
+		t.Errorf("destroys that decoded only id and timeouts = %d, want 2: %+v", total.destroyedByID, total)
 	}
 }
 

@@ -17,10 +17,10 @@ import (
 	"github.com/kedaml/terraform-provider-keda/internal/kube"
 )
 
-// deleteNamespaced is the Delete of resources whose id is namespace/name:
-// delete the object and wait for its finalizers, within the delete timeout.
-func deleteNamespaced[T any](ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse,
-	kind string, objects func(namespace string) (kube.Objects[T], error)) {
+// deleteByStateID is the Delete of resources that need only the id and the
+// timeouts of their state to delete what they manage.
+func deleteByStateID(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse,
+	deleteByID func(ctx context.Context, id string, t timeouts.Value) diag.Diagnostics) {
 	var id string
 	var t timeouts.Value
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
@@ -28,20 +28,29 @@ func deleteNamespaced[T any](ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, t, timeouts.Value.Delete, &resp.Diagnostics)
+	resp.Diagnostics.Append(deleteByID(ctx, id, t)...)
+}
+
+// deleteNamespaced deletes the object a namespace/name id names and waits
+// for its finalizers, within the delete timeout.
+func deleteNamespaced[T any](ctx context.Context, id string, t timeouts.Value,
+	kind string, objects func(namespace string) (kube.Objects[T], error)) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ctx, cancel := withTimeout(ctx, t, timeouts.Value.Delete, &diags)
 	defer cancel()
 	ns, name, err := parseNamespacedID(id)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
-		return
+		diags.AddAttributeError(path.Root("id"), "Invalid ID", err.Error())
+		return diags
 	}
 	api, err := objects(ns)
 	if err == nil {
 		err = api.Delete(ctx, name)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiError("Failed to delete "+kind, err))
+		diags.Append(apiError("Failed to delete "+kind, err))
 	}
+	return diags
 }
 
 // importNamespaced checks a namespace/name import ID; Read does the rest.

@@ -165,7 +165,13 @@ func (r *scaledJobResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *scaledJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteNamespaced(ctx, req, resp, "ScaledJob", r.client.ScaledJobs)
+	deleteByStateID(ctx, req, resp, r.deleteByID)
+}
+
+// deleteByID is Delete given what it reads of the state, which the fast
+// path decodes alone.
+func (r *scaledJobResource) deleteByID(ctx context.Context, id string, t timeouts.Value) diag.Diagnostics {
+	return deleteNamespaced(ctx, id, t, "ScaledJob", r.client.ScaledJobs)
 }
 
 func (r *scaledJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

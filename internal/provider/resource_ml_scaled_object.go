@@ -189,7 +189,13 @@ func (r *scaledObjectResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *scaledObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteNamespaced(ctx, req, resp, "ScaledObject", r.client.ScaledObjects)
+	deleteByStateID(ctx, req, resp, r.deleteByID)
+}
+
+// deleteByID is Delete given what it reads of the state, which the fast
+// path decodes alone.
+func (r *scaledObjectResource) deleteByID(ctx context.Context, id string, t timeouts.Value) diag.Diagnostics {
+	return deleteNamespaced(ctx, id, t, "ScaledObject", r.client.ScaledObjects)
 }
 
 func (r *scaledObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
