@@ -100,7 +100,7 @@ func (r *fastResource) idAndTimeouts(ctx context.Context, state []byte) (string,
 	if !haveID || rawTimeouts == nil {
 		return "", timeouts.Value{}, false
 	}
-	tfValue, err := tftypes.ValueFromMsgPack(rawTimeouts, r.timeoutsType.TerraformType(ctx))
+	tfValue, err := (&tfprotov6.DynamicValue{MsgPack: rawTimeouts}).Unmarshal(r.timeoutsType.TerraformType(ctx))
 	if err != nil {
 		return "", timeouts.Value{}, false
 	}

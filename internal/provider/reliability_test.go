@@ -479,8 +479,12 @@ func TestAccReliability_refusedDestroyKeepsTheState(t *testing.T) {
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			if _, err := api.Get(context.Background(), "worker-0"); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("worker-0 after destroy: %v, want NotFound", err)
+			_, err := api.Get(context.Background(), "worker-0")
+			if err == nil {
+				return errors.New("worker-0 still exists after destroy")
+			}
+			if !apierrors.IsNotFound(err) {
+				return fmt.Errorf("worker-0 after destroy, want NotFound: %w", err)
 			}
 			return nil
 		},
